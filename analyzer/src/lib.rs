@@ -1,0 +1,3 @@
+//! kstig analyzer library.
+
+pub mod model;

@@ -1,0 +1,4 @@
+fn main() {
+    eprintln!("kstig-collect: not built yet");
+    std::process::exit(2);
+}
