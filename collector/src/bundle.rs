@@ -363,7 +363,7 @@ fn unpack(bytes: &[u8], limits: &Limits) -> Result<RawBundle, BundleError> {
             .entries()
             .map_err(|e| BundleError::Corrupt(e.to_string()))?;
         for entry in entries {
-            let mut entry = entry.map_err(|e| corrupt(e))?;
+            let mut entry = entry.map_err(corrupt)?;
             count += 1;
             if count > limits.max_members + 2 {
                 return Err(BundleError::TooManyMembers(limits.max_members));
@@ -406,7 +406,7 @@ fn unpack(bytes: &[u8], limits: &Limits) -> Result<RawBundle, BundleError> {
             (&mut entry)
                 .take(size)
                 .read_to_end(&mut data)
-                .map_err(|e| corrupt(e))?;
+                .map_err(corrupt)?;
             if data.len() as u64 != size {
                 return Err(BundleError::Corrupt(format!("member {path} is truncated")));
             }
