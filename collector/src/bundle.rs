@@ -669,7 +669,7 @@ mod tests {
     fn wrong_key_refused_but_readable_untrusted() {
         let b = sample(&key(1));
         let other = key(2).public_key();
-        let e = read_verified(&b, &[other.clone()], &Limits::default()).unwrap_err();
+        let e = read_verified(&b, std::slice::from_ref(&other), &Limits::default()).unwrap_err();
         assert!(matches!(e, BundleError::UntrustedSignature { .. }), "{e}");
         let u = read_untrusted(&b, &[other], &Limits::default()).unwrap();
         assert!(u.verified_by.is_none());
