@@ -1,3 +1,5 @@
 //! kstig analyzer library.
 
 pub mod model;
+pub mod flags;
+pub mod yaml;
