@@ -3,3 +3,6 @@
 pub mod model;
 pub mod flags;
 pub mod yaml;
+pub mod evidence;
+pub mod kubelet;
+pub mod rules;
