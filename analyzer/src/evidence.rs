@@ -93,7 +93,8 @@ impl StaticPod {
         }
         match best {
             Some((host, mount)) => {
-                let rest = &container_path[mount.trim_end_matches('/').len().min(container_path.len())..];
+                let rest =
+                    &container_path[mount.trim_end_matches('/').len().min(container_path.len())..];
                 format!("{}{}", host.trim_end_matches('/'), rest)
             }
             None => container_path.to_string(),
@@ -145,14 +146,18 @@ impl Version {
         let bytes = s.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
-            if bytes[i].is_ascii_digit() && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'v') {
+            if bytes[i].is_ascii_digit()
+                && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'v')
+            {
                 let rest = &s[i..];
                 let end = rest
                     .find(|c: char| !(c.is_ascii_digit() || c == '.'))
                     .unwrap_or(rest.len());
                 let parts: Vec<&str> = rest[..end].split('.').collect();
                 if parts.len() >= 3 {
-                    if let (Ok(a), Ok(b), Ok(c)) = (parts[0].parse(), parts[1].parse(), parts[2].parse()) {
+                    if let (Ok(a), Ok(b), Ok(c)) =
+                        (parts[0].parse(), parts[1].parse(), parts[2].parse())
+                    {
                         return Some(Version {
                             major: a,
                             minor: b,
@@ -230,9 +235,15 @@ impl<'b> Node<'b> {
             .iter()
             .map(|p| p.component.as_str())
             .collect();
-        if comps.iter().any(|c| c.starts_with("rke2")) || self.has_prefix("/etc/rancher/rke2/") || self.has_prefix("/var/lib/rancher/rke2/") {
+        if comps.iter().any(|c| c.starts_with("rke2"))
+            || self.has_prefix("/etc/rancher/rke2/")
+            || self.has_prefix("/var/lib/rancher/rke2/")
+        {
             Distro::Rke2
-        } else if comps.iter().any(|c| c.starts_with("k3s")) || self.has_prefix("/etc/rancher/k3s/") || self.has_prefix("/var/lib/rancher/k3s/") {
+        } else if comps.iter().any(|c| c.starts_with("k3s"))
+            || self.has_prefix("/etc/rancher/k3s/")
+            || self.has_prefix("/var/lib/rancher/k3s/")
+        {
             Distro::K3s
         } else if self.has_prefix("/etc/kubernetes/") || self.has_prefix("/var/lib/kubelet/") {
             Distro::Kubeadm
@@ -242,7 +253,10 @@ impl<'b> Node<'b> {
     }
 
     fn has_prefix(&self, prefix: &str) -> bool {
-        self.files.range(prefix..).next().is_some_and(|(p, _)| p.starts_with(prefix))
+        self.files
+            .range(prefix..)
+            .next()
+            .is_some_and(|(p, _)| p.starts_with(prefix))
     }
 
     /// Directories that hold static pod manifests on this node.
@@ -280,7 +294,11 @@ impl<'b> Node<'b> {
                     continue;
                 }
                 let lower = rec.path.to_ascii_lowercase();
-                if !(lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".json") || lower.ends_with(".manifest")) {
+                if !(lower.ends_with(".yaml")
+                    || lower.ends_with(".yml")
+                    || lower.ends_with(".json")
+                    || lower.ends_with(".manifest"))
+                {
                     continue;
                 }
                 let Some(text) = self.text_of(rec) else {
@@ -303,7 +321,9 @@ impl<'b> Node<'b> {
                         }
                         self.static_pods.push(sp);
                     }
-                    Err(e) => self.problems.push(format!("{}: cannot parse YAML: {e}", rec.path)),
+                    Err(e) => self
+                        .problems
+                        .push(format!("{}: cannot parse YAML: {e}", rec.path)),
                 }
             }
         }
@@ -315,7 +335,11 @@ impl<'b> Node<'b> {
             if let Some(c) = STATIC_COMPONENTS.into_iter().find(|c| *c == name) {
                 let pid = p.pid;
                 let flags = FlagSet::parse(&p.argv, |index| Source::Process { pid, index });
-                self.components.entry(c).or_default().processes.push((pid, flags));
+                self.components
+                    .entry(c)
+                    .or_default()
+                    .processes
+                    .push((pid, flags));
             }
         }
     }
@@ -348,13 +372,19 @@ impl<'b> Node<'b> {
     pub fn distro_arg_flags(&self, server: &ProcessRecord, key: &str) -> (FlagSet, Vec<String>) {
         let mut out = FlagSet::default();
         let mut problems = Vec::new();
-        let conf_dir = if self.distro == Distro::K3s { "/etc/rancher/k3s" } else { "/etc/rancher/rke2" };
+        let conf_dir = if self.distro == Distro::K3s {
+            "/etc/rancher/k3s"
+        } else {
+            "/etc/rancher/rke2"
+        };
         let mut conf_files = vec![format!("{conf_dir}/config.yaml")];
         for rec in self.files_in(&format!("{conf_dir}/config.yaml.d")) {
             conf_files.push(rec.path.clone());
         }
         for path in conf_files {
-            let Some(text) = self.content(&path) else { continue };
+            let Some(text) = self.content(&path) else {
+                continue;
+            };
             let v = match yaml::parse(text) {
                 Ok(v) => v,
                 Err(e) => {
@@ -367,7 +397,10 @@ impl<'b> Node<'b> {
                 Some(other) => yaml::scalar(other).into_iter().collect(),
                 None => vec![],
             };
-            let args: Vec<String> = items.iter().map(|s| format!("--{}", s.trim_start_matches('-'))).collect();
+            let args: Vec<String> = items
+                .iter()
+                .map(|s| format!("--{}", s.trim_start_matches('-')))
+                .collect();
             let line = yaml::key_line(text, key);
             out.extend(FlagSet::parse(&args, |_| Source::DistroArg {
                 path: path.clone(),
@@ -391,7 +424,10 @@ impl<'b> Node<'b> {
             if let Some((v, idx)) = val {
                 let pid = server.pid;
                 let arg = format!("--{}", v.trim_start_matches('-'));
-                out.extend(FlagSet::parse(&[arg], |_| Source::Process { pid, index: idx }));
+                out.extend(FlagSet::parse(&[arg], |_| Source::Process {
+                    pid,
+                    index: idx,
+                }));
             }
             i += 1;
         }
@@ -399,11 +435,14 @@ impl<'b> Node<'b> {
     }
 
     fn detect_role(&self) -> Role {
-        let cp = [APISERVER, CONTROLLER_MANAGER, SCHEDULER, ETCD].iter().any(|c| {
-            self.components
-                .get(c)
-                .is_some_and(|comp| comp.manifest.is_some() || !comp.processes.is_empty())
-        }) || !self.processes("k3s-server").is_empty()
+        let cp = [APISERVER, CONTROLLER_MANAGER, SCHEDULER, ETCD]
+            .iter()
+            .any(|c| {
+                self.components
+                    .get(c)
+                    .is_some_and(|comp| comp.manifest.is_some() || !comp.processes.is_empty())
+            })
+            || !self.processes("k3s-server").is_empty()
             || !self.processes("rke2-server").is_empty();
         if cp {
             Role::ControlPlane
@@ -416,7 +455,11 @@ impl<'b> Node<'b> {
 
     /// Processes recognised as `component`.
     pub fn processes(&self, component: &str) -> Vec<&'b ProcessRecord> {
-        self.manifest.processes.iter().filter(|p| p.component == component).collect()
+        self.manifest
+            .processes
+            .iter()
+            .filter(|p| p.component == component)
+            .collect()
     }
 
     /// A component's independent views: manifest, each process, distribution args.
@@ -451,7 +494,10 @@ impl<'b> Node<'b> {
     }
 
     pub fn static_pod(&self, component: &str) -> Option<&StaticPod> {
-        self.components.get(component)?.manifest.map(|i| &self.static_pods[i])
+        self.components
+            .get(component)?
+            .manifest
+            .map(|i| &self.static_pods[i])
     }
 
     /// True when the component runs (or is configured to run) on this node.
@@ -487,10 +533,11 @@ impl<'b> Node<'b> {
     pub fn file_via(&self, pid: u32, path: &str) -> Option<&'b FileRecord> {
         let via = format!("/proc/{pid}/root");
         let want = normalize(path);
-        self.manifest
-            .files
-            .iter()
-            .find(|f| f.via.as_deref() == Some(via.as_str()) && f.path == want && f.file_type != FileType::Symlink)
+        self.manifest.files.iter().find(|f| {
+            f.via.as_deref() == Some(via.as_str())
+                && f.path == want
+                && f.file_type != FileType::Symlink
+        })
     }
 
     /// Direct children of a directory (host view), sorted by path.
@@ -535,10 +582,18 @@ impl<'b> Node<'b> {
     pub fn versions(&self) -> Vec<(String, Version)> {
         let mut out = Vec::new();
         for c in &self.manifest.commands {
-            let Some(member) = &c.stdout_member else { continue };
-            let Some(bytes) = self.bundle.member(member) else { continue };
+            let Some(member) = &c.stdout_member else {
+                continue;
+            };
+            let Some(bytes) = self.bundle.member(member) else {
+                continue;
+            };
             let text = String::from_utf8_lossy(bytes);
-            let bin = c.argv.first().map(|a| a.rsplit('/').next().unwrap_or(a).to_string()).unwrap_or_default();
+            let bin = c
+                .argv
+                .first()
+                .map(|a| a.rsplit('/').next().unwrap_or(a).to_string())
+                .unwrap_or_default();
             // `kubectl version --client -o json` prints gitVersion.
             let found = if let Some(pos) = text.find("gitVersion") {
                 Version::find(&text[pos..], &format!("`{}` output", c.argv.join(" ")))
@@ -556,7 +611,10 @@ impl<'b> Node<'b> {
                 "k3s" => "k3s".into(),
                 _ => continue,
             };
-            if let Some(v) = Version::find(&p.version, &format!("package {} {} ({})", p.name, p.version, p.source)) {
+            if let Some(v) = Version::find(
+                &p.version,
+                &format!("package {} {} ({})", p.name, p.version, p.source),
+            ) {
                 out.push((comp, v));
             }
         }
@@ -564,7 +622,9 @@ impl<'b> Node<'b> {
             let name = img.image.rsplit('/').next().unwrap_or(&img.image);
             let (repo, tag) = name.split_once(':').unwrap_or((name, ""));
             if let Some(c) = STATIC_COMPONENTS.into_iter().find(|c| repo == *c) {
-                if let Some(v) = Version::find(tag, &format!("image {} in {}", img.image, img.manifest)) {
+                if let Some(v) =
+                    Version::find(tag, &format!("image {} in {}", img.image, img.manifest))
+                {
                     out.push((c.to_string(), v));
                 }
             }
@@ -580,7 +640,12 @@ impl<'b> Node<'b> {
             .filter(|(c, _)| {
                 matches!(
                     c.as_str(),
-                    "kubelet" | "kube-apiserver" | "kube-controller-manager" | "kube-scheduler" | "k3s" | "rke2"
+                    "kubelet"
+                        | "kube-apiserver"
+                        | "kube-controller-manager"
+                        | "kube-scheduler"
+                        | "k3s"
+                        | "rke2"
                 )
             })
             .map(|(_, v)| v)
@@ -614,12 +679,17 @@ fn build_static_pod(path: &str, text: &str, pod: Value) -> StaticPod {
         .filter_map(|c| c.get("image").and_then(|i| i.as_str()).map(String::from))
         .collect();
     let file_base = path.rsplit('/').next().unwrap_or(path);
-    let file_comp = STATIC_COMPONENTS.into_iter().find(|c| file_base.starts_with(c));
+    let file_comp = STATIC_COMPONENTS
+        .into_iter()
+        .find(|c| file_base.starts_with(c));
     let mut chosen: Option<(&Value, Option<&'static str>)> = None;
     for c in &containers {
         let cmd: Vec<String> = args_of(c, "command");
         let by_cmd = cmd.first().and_then(|c0| component_of_command(c0));
-        let by_name = c.get("name").and_then(|n| n.as_str()).and_then(component_of_command);
+        let by_name = c
+            .get("name")
+            .and_then(|n| n.as_str())
+            .and_then(component_of_command);
         if let Some(comp) = by_cmd.or(by_name) {
             chosen = Some((c, Some(comp)));
             break;
@@ -713,7 +783,10 @@ pub fn describe_file(rec: &FileRecord) -> String {
     format!(
         "{}{} mode {} owner {}:{} ({}:{})",
         rec.path,
-        rec.via.as_deref().map(|v| format!(" (via {v})")).unwrap_or_default(),
+        rec.via
+            .as_deref()
+            .map(|v| format!(" (via {v})"))
+            .unwrap_or_default(),
         rec.mode,
         rec.user.as_deref().unwrap_or("?"),
         rec.group.as_deref().unwrap_or("?"),
@@ -728,9 +801,18 @@ mod tests {
 
     #[test]
     fn versions_parse() {
-        assert_eq!(Version::find("Kubernetes v1.30.4", "x").unwrap().tuple(), (1, 30, 4));
-        assert_eq!(Version::find("1.29.2-1.1", "x").unwrap().tuple(), (1, 29, 2));
-        assert_eq!(Version::find("v1.30.4+k3s1", "x").unwrap().tuple(), (1, 30, 4));
+        assert_eq!(
+            Version::find("Kubernetes v1.30.4", "x").unwrap().tuple(),
+            (1, 30, 4)
+        );
+        assert_eq!(
+            Version::find("1.29.2-1.1", "x").unwrap().tuple(),
+            (1, 29, 2)
+        );
+        assert_eq!(
+            Version::find("v1.30.4+k3s1", "x").unwrap().tuple(),
+            (1, 30, 4)
+        );
         assert_eq!(Version::find("version 2", "x"), None);
     }
 
@@ -749,7 +831,10 @@ mod tests {
         let text = "x";
         let sp = build_static_pod("/etc/kubernetes/manifests/kube-apiserver.yaml", text, pod);
         assert_eq!(sp.component, Some(APISERVER));
-        assert_eq!(sp.host_path("/etc/audit/p.yaml"), "/etc/kubernetes/audit/p.yaml");
+        assert_eq!(
+            sp.host_path("/etc/audit/p.yaml"),
+            "/etc/kubernetes/audit/p.yaml"
+        );
         assert_eq!(sp.host_path("/var/log/x"), "/var/log/x");
         assert_eq!(
             sp.flags.get("audit-policy-file").unwrap().value.as_deref(),

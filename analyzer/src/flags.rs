@@ -14,7 +14,11 @@ pub enum Source {
     /// A file (static pod manifest, config file, env file, unit file), 1-based line when known.
     File { path: String, line: Option<usize> },
     /// A distribution config list entry (`kube-apiserver-arg` in RKE2/k3s config.yaml).
-    DistroArg { path: String, key: String, line: Option<usize> },
+    DistroArg {
+        path: String,
+        key: String,
+        line: Option<usize>,
+    },
     /// A built-in default of the component.
     Default { what: String },
 }

@@ -58,7 +58,9 @@ impl Setting {
     pub fn text(&self) -> Option<String> {
         match self {
             Setting::Flag(f) => Some(f.value_or_true().to_string()),
-            Setting::Config { value, .. } => yaml::scalar(value).or_else(|| Some(value.to_string())),
+            Setting::Config { value, .. } => {
+                yaml::scalar(value).or_else(|| Some(value.to_string()))
+            }
             Setting::Absent => None,
         }
     }
@@ -114,7 +116,10 @@ impl Kubelet {
                 Some(s) => {
                     let (f, probs) = node.distro_arg_flags(s, "kubelet-arg");
                     problems.extend(probs);
-                    (f, format!("k3s pid {} kubelet-arg (kubelet runs inside k3s)", s.pid))
+                    (
+                        f,
+                        format!("k3s pid {} kubelet-arg (kubelet runs inside k3s)", s.pid),
+                    )
                 }
                 None => (unit_flags.clone(), unit_origin.clone()),
             }
@@ -123,21 +128,32 @@ impl Kubelet {
         };
 
         let mut config_path = flags.get("config").and_then(|f| f.value.clone());
-        let config_dir = flags.get("config-dir").and_then(|f| f.value.clone()).or_else(|| {
-            // k3s >= 1.29 writes its kubelet defaults as a drop-in here.
-            (node.distro == Distro::K3s)
-                .then(|| "/var/lib/rancher/k3s/agent/etc/kubelet.conf.d".to_string())
-                .filter(|d| !node.files_in(d).is_empty())
-        });
-        let nothing_running = procs.is_empty() && unit_flags.is_empty() && node.distro != Distro::K3s;
-        if config_path.is_none() && nothing_running && node.file("/var/lib/kubelet/config.yaml").is_some() {
+        let config_dir = flags
+            .get("config-dir")
+            .and_then(|f| f.value.clone())
+            .or_else(|| {
+                // k3s >= 1.29 writes its kubelet defaults as a drop-in here.
+                (node.distro == Distro::K3s)
+                    .then(|| "/var/lib/rancher/k3s/agent/etc/kubelet.conf.d".to_string())
+                    .filter(|d| !node.files_in(d).is_empty())
+            });
+        let nothing_running =
+            procs.is_empty() && unit_flags.is_empty() && node.distro != Distro::K3s;
+        if config_path.is_none()
+            && nothing_running
+            && node.file("/var/lib/kubelet/config.yaml").is_some()
+        {
             // A mounted image without process evidence: kubeadm's default path.
             config_path = Some("/var/lib/kubelet/config.yaml".into());
             problems.push(
                 "no kubelet process or unit command line in the evidence; assumed kubeadm's config file /var/lib/kubelet/config.yaml".into(),
             );
         }
-        if procs.is_empty() && unit_flags.is_empty() && config_path.is_none() && node.distro != Distro::K3s {
+        if procs.is_empty()
+            && unit_flags.is_empty()
+            && config_path.is_none()
+            && node.distro != Distro::K3s
+        {
             return None;
         }
 
@@ -154,7 +170,9 @@ impl Kubelet {
                 },
                 None => problems.push(match node.file(path) {
                     Some(_) => format!("{path}: kubelet config file content was not captured"),
-                    None => format!("{path}: kubelet config file named by --config is not in the bundle"),
+                    None => format!(
+                        "{path}: kubelet config file named by --config is not in the bundle"
+                    ),
                 }),
             }
         }
@@ -170,9 +188,12 @@ impl Kubelet {
                             text: text.to_string(),
                             value,
                         }),
-                        Err(e) => problems.push(format!("{}: cannot parse kubelet drop-in: {e}", rec.path)),
+                        Err(e) => problems
+                            .push(format!("{}: cannot parse kubelet drop-in: {e}", rec.path)),
                     },
-                    None => problems.push(format!("{}: drop-in content was not captured", rec.path)),
+                    None => {
+                        problems.push(format!("{}: drop-in content was not captured", rec.path))
+                    }
                 }
             }
         }
@@ -246,7 +267,11 @@ impl Kubelet {
         if let Some(d) = &self.config_dir {
             s.push_str(&format!("; --config-dir {d}"));
         }
-        let dropins = self.sources.iter().skip(usize::from(self.config_path.is_some())).count();
+        let dropins = self
+            .sources
+            .iter()
+            .skip(usize::from(self.config_path.is_some()))
+            .count();
         if dropins > 0 {
             s.push_str(&format!(" ({dropins} drop-in(s))"));
         }
@@ -262,10 +287,15 @@ impl Kubelet {
 /// `Environment=` lines and `EnvironmentFile=` files.
 fn unit_command_line(node: &Node, problems: &mut Vec<String>) -> (FlagSet, String) {
     // Unit file: the first of /etc, /run, /usr/lib, /lib that exists (systemd precedence).
-    let unit = ["/etc/systemd/system", "/run/systemd/system", "/usr/lib/systemd/system", "/lib/systemd/system"]
-        .iter()
-        .map(|d| format!("{d}/kubelet.service"))
-        .find(|p| node.content(p).is_some());
+    let unit = [
+        "/etc/systemd/system",
+        "/run/systemd/system",
+        "/usr/lib/systemd/system",
+        "/lib/systemd/system",
+    ]
+    .iter()
+    .map(|d| format!("{d}/kubelet.service"))
+    .find(|p| node.content(p).is_some());
     let mut files: Vec<String> = unit.iter().cloned().collect();
     let mut dropins: BTreeMap<String, String> = BTreeMap::new();
     for d in UNIT_DIRS {
@@ -285,7 +315,9 @@ fn unit_command_line(node: &Node, problems: &mut Vec<String>) -> (FlagSet, Strin
     let mut exec: Option<(String, String, usize)> = None;
     let mut env_files: Vec<String> = Vec::new();
     for path in &files {
-        let Some(text) = node.content(path) else { continue };
+        let Some(text) = node.content(path) else {
+            continue;
+        };
         for (i, raw) in join_continuations(text) {
             let line = raw.trim();
             if let Some(v) = line.strip_prefix("Environment=") {
@@ -293,7 +325,13 @@ fn unit_command_line(node: &Node, problems: &mut Vec<String>) -> (FlagSet, Strin
                     if let Some((k, val)) = w.split_once('=') {
                         env.insert(
                             k.to_string(),
-                            (val.to_string(), Source::File { path: path.clone(), line: Some(i) }),
+                            (
+                                val.to_string(),
+                                Source::File {
+                                    path: path.clone(),
+                                    line: Some(i),
+                                },
+                            ),
                         );
                     }
                 }
@@ -309,7 +347,9 @@ fn unit_command_line(node: &Node, problems: &mut Vec<String>) -> (FlagSet, Strin
         }
     }
     for f in &env_files {
-        let Some(text) = node.content(f) else { continue };
+        let Some(text) = node.content(f) else {
+            continue;
+        };
         for (i, raw) in join_continuations(text) {
             let line = raw.trim();
             if line.starts_with('#') || line.is_empty() {
@@ -324,19 +364,31 @@ fn unit_command_line(node: &Node, problems: &mut Vec<String>) -> (FlagSet, Strin
                     .unwrap_or(v);
                 env.insert(
                     k.trim().to_string(),
-                    (v.to_string(), Source::File { path: f.clone(), line: Some(i) }),
+                    (
+                        v.to_string(),
+                        Source::File {
+                            path: f.clone(),
+                            line: Some(i),
+                        },
+                    ),
                 );
             }
         }
     }
     let Some((cmd, path, line)) = exec else {
         problems.push("kubelet unit has no ExecStart".into());
-        return (FlagSet::default(), "kubelet systemd unit (no ExecStart)".into());
+        return (
+            FlagSet::default(),
+            "kubelet systemd unit (no ExecStart)".into(),
+        );
     };
     let mut args: Vec<String> = Vec::new();
     let mut sources: Vec<Source> = Vec::new();
     for w in split_words(&cmd) {
-        let name = w.trim_start_matches('$').trim_start_matches('{').trim_end_matches('}');
+        let name = w
+            .trim_start_matches('$')
+            .trim_start_matches('{')
+            .trim_end_matches('}');
         if w.starts_with('$') {
             if let Some((val, src)) = env.get(name) {
                 for part in split_words(val) {
@@ -346,13 +398,22 @@ fn unit_command_line(node: &Node, problems: &mut Vec<String>) -> (FlagSet, Strin
             }
         } else {
             args.push(w);
-            sources.push(Source::File { path: path.clone(), line: Some(line) });
+            sources.push(Source::File {
+                path: path.clone(),
+                line: Some(line),
+            });
         }
     }
     let flags = FlagSet::parse(&args, |i| {
-        sources.get(i).cloned().unwrap_or(Source::File { path: path.clone(), line: Some(line) })
+        sources.get(i).cloned().unwrap_or(Source::File {
+            path: path.clone(),
+            line: Some(line),
+        })
     });
-    (flags, format!("systemd unit {path} ExecStart and its environment"))
+    (
+        flags,
+        format!("systemd unit {path} ExecStart and its environment"),
+    )
 }
 
 /// Lines with `\` continuations joined, numbered by their first line (1-based).

@@ -1,8 +1,8 @@
 //! kstig analyzer library.
 
-pub mod model;
-pub mod flags;
-pub mod yaml;
 pub mod evidence;
+pub mod flags;
 pub mod kubelet;
+pub mod model;
 pub mod rules;
+pub mod yaml;

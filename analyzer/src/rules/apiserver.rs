@@ -1,7 +1,7 @@
 //! Checks reading apiserver.
 
-use crate::evidence::Node;
 use super::Verdict;
+use crate::evidence::Node;
 
 /// CNTR-K8-000170
 pub fn cntr_k8_000170(_node: &Node) -> Verdict {

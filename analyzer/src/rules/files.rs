@@ -1,7 +1,7 @@
 //! Checks reading files.
 
-use crate::evidence::Node;
 use super::Verdict;
+use crate::evidence::Node;
 
 /// CNTR-K8-000860
 pub fn cntr_k8_000860(_node: &Node) -> Verdict {

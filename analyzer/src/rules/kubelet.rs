@@ -1,7 +1,7 @@
 //! Checks reading kubelet.
 
-use crate::evidence::Node;
 use super::Verdict;
+use crate::evidence::Node;
 
 /// CNTR-K8-000330
 pub fn cntr_k8_000330(_node: &Node) -> Verdict {

@@ -1,7 +1,7 @@
 //! Checks reading manual.
 
-use crate::evidence::Node;
 use super::Verdict;
+use crate::evidence::Node;
 
 /// CNTR-K8-000920
 pub fn cntr_k8_000920(_node: &Node) -> Verdict {

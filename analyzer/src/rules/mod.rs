@@ -155,7 +155,8 @@ pub fn flag_rule(
         parts.push(v);
     }
     let mut v = combine(parts);
-    let distinct: std::collections::BTreeSet<&Option<String>> = seen.iter().map(|(_, val)| val).collect();
+    let distinct: std::collections::BTreeSet<&Option<String>> =
+        seen.iter().map(|(_, val)| val).collect();
     if distinct.len() > 1 {
         v.details.push_str(&format!(
             "\nDRIFT: the sources disagree on --{flag} ({}); judged on the worse.",
@@ -170,7 +171,13 @@ pub fn flag_rule(
 }
 
 /// Flag must be present with a value in `allowed` (case-sensitive as Kubernetes parses it).
-pub fn require_value(node: &Node, component: &str, flag: &str, allowed: &[&str], fix: &str) -> Verdict {
+pub fn require_value(
+    node: &Node,
+    component: &str,
+    flag: &str,
+    allowed: &[&str],
+    fix: &str,
+) -> Verdict {
     let v = flag_rule(node, component, flag, |f| match f {
         None => (false, "missing".into()),
         Some(f) => {
@@ -178,7 +185,10 @@ pub fn require_value(node: &Node, component: &str, flag: &str, allowed: &[&str],
             if allowed.contains(&val) {
                 (true, "compliant".into())
             } else {
-                (false, format!("value {val:?} is not one of {}", allowed.join(", ")))
+                (
+                    false,
+                    format!("value {val:?} is not one of {}", allowed.join(", ")),
+                )
             }
         }
     });
@@ -189,7 +199,9 @@ pub fn require_value(node: &Node, component: &str, flag: &str, allowed: &[&str],
 pub fn require_nonempty(node: &Node, component: &str, flag: &str, fix: &str) -> Verdict {
     let v = flag_rule(node, component, flag, |f| match f {
         None => (false, "missing".into()),
-        Some(f) if f.value.as_deref().is_none_or(|v| v.trim().is_empty()) => (false, "set without a value".into()),
+        Some(f) if f.value.as_deref().is_none_or(|v| v.trim().is_empty()) => {
+            (false, "set without a value".into())
+        }
         Some(_) => (true, "set".into()),
     });
     fix_comment(v, fix)
@@ -211,7 +223,10 @@ pub fn require_at_least(node: &Node, component: &str, flag: &str, min: i64, fix:
         Some(f) => match f.value_or_true().trim().parse::<i64>() {
             Ok(n) if n >= min => (true, format!("{n} >= {min}")),
             Ok(n) => (false, format!("{n} is below the required {min}")),
-            Err(_) => (false, format!("value {:?} is not a number", f.value_or_true())),
+            Err(_) => (
+                false,
+                format!("value {:?} is not a number", f.value_or_true()),
+            ),
         },
     });
     fix_comment(v, fix)
@@ -317,7 +332,10 @@ pub const NODE_CHECKS: &[(&str, NodeCheck)] = &[
 
 /// The node check for a STIG ID.
 pub fn node_check(stig_id: &str) -> Option<NodeCheck> {
-    NODE_CHECKS.iter().find(|(id, _)| *id == stig_id).map(|(_, f)| *f)
+    NODE_CHECKS
+        .iter()
+        .find(|(id, _)| *id == stig_id)
+        .map(|(_, f)| *f)
 }
 
 /// Not_Applicable on a node that is not a control plane, for control-plane-only rules.
@@ -353,10 +371,17 @@ mod tests {
 
     #[test]
     fn combine_worst_wins() {
-        let v = combine(vec![Verdict::pass("a"), Verdict::open("b"), Verdict::not_reviewed("c")]);
+        let v = combine(vec![
+            Verdict::pass("a"),
+            Verdict::open("b"),
+            Verdict::not_reviewed("c"),
+        ]);
         assert_eq!(v.status, Status::Open);
         assert_eq!(v.details, "a\nb\nc");
         assert_eq!(combine(vec![]).status, Status::NotReviewed);
-        assert_eq!(combine(vec![Verdict::na("x")]).status, Status::NotApplicable);
+        assert_eq!(
+            combine(vec![Verdict::na("x")]).status,
+            Status::NotApplicable
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! Checks reading node_os.
 
-use crate::evidence::Node;
 use super::Verdict;
+use crate::evidence::Node;
 
 /// CNTR-K8-000400
 pub fn cntr_k8_000400(_node: &Node) -> Verdict {

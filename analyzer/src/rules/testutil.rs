@@ -23,7 +23,8 @@ impl TestBundle {
     /// A regular file with captured content, mode and owner.
     pub fn file_mode(mut self, path: &str, mode: &str, uid: u32, gid: u32, content: &str) -> Self {
         let member = collector::bundle::file_member_path(path, None);
-        self.members.insert(member.clone(), content.as_bytes().to_vec());
+        self.members
+            .insert(member.clone(), content.as_bytes().to_vec());
         self.files.push(FileRecord {
             path: path.into(),
             via: None,
@@ -31,8 +32,16 @@ impl TestBundle {
             mode: mode.into(),
             uid,
             gid,
-            user: Some(if uid == 0 { "root".into() } else { format!("u{uid}") }),
-            group: Some(if gid == 0 { "root".into() } else { format!("g{gid}") }),
+            user: Some(if uid == 0 {
+                "root".into()
+            } else {
+                format!("u{uid}")
+            }),
+            group: Some(if gid == 0 {
+                "root".into()
+            } else {
+                format!("g{gid}")
+            }),
             size: content.len() as u64,
             mtime: 0,
             sha256: None,
