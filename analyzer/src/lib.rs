@@ -1,3 +1,4 @@
 //! kstig analyzer library.
 
+pub mod benchmark;
 pub mod model;
