@@ -1,4 +1,5 @@
 //! kstig analyzer library.
 
 pub mod benchmark;
+pub mod catalog;
 pub mod model;
