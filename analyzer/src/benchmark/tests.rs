@@ -653,3 +653,65 @@ fn mutated_inputs_never_panic() {
         }
     }
 }
+
+/// The loader and the team's V2R6 table agree on every earlier Rule ID,
+/// keyed by STIG ID (CNTR-K8-000320 and -000340 are gone in V2R6).
+#[test]
+fn rule_ids_agree_with_the_v2r6_table() {
+    let Some(dir) = stig_dir() else {
+        return;
+    };
+    let Ok(text) = std::fs::read_to_string(dir.join("kubernetes-stig-v2r6-rules.json")) else {
+        eprintln!("kubernetes-stig-v2r6-rules.json missing: skipping");
+        return;
+    };
+    let json: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+    let rows = json.as_array().expect("array");
+    let row_for = |stig_id: &str| {
+        rows.iter()
+            .find(|r| r.get("stig_id").and_then(|v| v.as_str()) == Some(stig_id))
+    };
+    for (file, key) in [
+        ("U_Kubernetes_STIG_V1R9_Manual-xccdf.xml", "v1r9_rule_id"),
+        ("U_Kubernetes_STIG_V1R11_Manual-xccdf.xml", "v1r11_rule_id"),
+        (
+            "U_Kubernetes_V2R1_STIG_SCAP_1-3_Benchmark.xml",
+            "v2r1_rule_id",
+        ),
+    ] {
+        let Some(b) = load_shared(file) else {
+            continue;
+        };
+        let mut gone = Vec::new();
+        for r in &b.rules {
+            match row_for(&r.stig_id) {
+                Some(row) => {
+                    assert_eq!(
+                        row.get(key).and_then(|v| v.as_str()),
+                        Some(r.rule_id.as_str()),
+                        "{file} {}",
+                        r.stig_id
+                    );
+                    assert_eq!(
+                        row.get("vuln_id").and_then(|v| v.as_str()),
+                        Some(r.vuln_id.as_str())
+                    );
+                }
+                None => gone.push(r.stig_id.as_str()),
+            }
+        }
+        let expected_gone: &[&str] = if key == "v1r9_rule_id" {
+            &[
+                "CNTR-K8-000320",
+                "CNTR-K8-000340",
+                "CNTR-K8-000600",
+                "CNTR-K8-001990",
+                "CNTR-K8-003250",
+                "CNTR-K8-003350",
+            ]
+        } else {
+            &["CNTR-K8-000320", "CNTR-K8-000340"]
+        };
+        assert_eq!(gone, expected_gone, "{file}");
+    }
+}
