@@ -1,5 +1,8 @@
-//! kstig analyzer library.
+//! kstig analyzer library: bundle evidence → effective configuration →
+//! one check per STIG ID → results → checklist writers.
 
+pub mod benchmark;
+pub mod catalog;
 pub mod evidence;
 pub mod flags;
 pub mod kubelet;
