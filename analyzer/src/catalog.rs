@@ -74,6 +74,8 @@ pub fn builtin_benchmark() -> Benchmark {
             severity: e.severity.to_string(),
             weight: "10.0".to_string(),
             title: e.title.to_string(),
+            // DISA's TargetKey for the Kubernetes STIG (every release so far).
+            target_key: "5376".to_string(),
             ..RuleText::default()
         })
         .collect();

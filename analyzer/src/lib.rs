@@ -7,5 +7,6 @@ pub mod evidence;
 pub mod flags;
 pub mod kubelet;
 pub mod model;
+pub mod results;
 pub mod rules;
 pub mod yaml;
