@@ -3,6 +3,7 @@
 
 pub mod benchmark;
 pub mod catalog;
+pub mod commands;
 pub mod evidence;
 pub mod flags;
 pub mod kubelet;

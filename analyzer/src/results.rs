@@ -4,7 +4,9 @@
 
 use crate::catalog;
 use crate::evidence::Node;
-use crate::model::{Assessment, Benchmark, BenchmarkInfo, Method, RuleResult, RuleText, Status, Target};
+use crate::model::{
+    Assessment, Benchmark, BenchmarkInfo, Method, RuleResult, RuleText, Status, Target,
+};
 use crate::rules::{self, Verdict};
 use serde::{Deserialize, Serialize};
 
@@ -40,25 +42,47 @@ pub fn evaluate_rule(node: &Node, rule: &RuleText) -> Verdict {
         v = v.comment(note);
     }
     if !node.problems.is_empty() && v.status != Status::NotApplicable {
-        v.details.push_str(&format!("\nEvidence problems on this node: {}", node.problems.join("; ")));
+        v.details.push_str(&format!(
+            "\nEvidence problems on this node: {}",
+            node.problems.join("; ")
+        ));
     }
     v
 }
 
 /// When the benchmark carries another Rule ID revision than the one kstig's
-/// check was written for (V2R6), say so: DISA changed the check since.
+/// check was written for (V2R6), say so: DISA changed the check since (a
+/// newer revision), or the benchmark predates V2R6 (an older one).
 pub fn revision_note(rule: &RuleText) -> Option<String> {
     let entry = catalog::find(&rule.stig_id)?;
     let ours = catalog::revision(entry.rule_id)?;
     let theirs = catalog::revision(&rule.rule_id)?;
-    (ours != theirs).then(|| {
+    if ours == theirs {
+        return None;
+    }
+    let num = |r: &str| r.trim_start_matches('r').parse::<u64>().ok();
+    let newer = matches!((num(theirs), num(ours)), (Some(t), Some(o)) if t > o);
+    Some(if newer {
         format!(
-            "NOTE: kstig's check follows {} ({}); the supplied benchmark has {}. DISA changed this rule between releases: compare the check text.",
+            "NOTE: kstig's check follows {} ({}); the supplied benchmark has the newer {}: DISA changed this rule since. Compare the check text before relying on the verdict.",
             entry.rule_id,
             catalog::LABEL,
             rule.rule_id
         )
+    } else {
+        format!(
+            "NOTE: the supplied benchmark has {}, an older revision than the {} ({}) that kstig's check follows; the verdict applies {}'s reading.",
+            rule.rule_id,
+            entry.rule_id,
+            catalog::LABEL,
+            catalog::LABEL
+        )
     })
+}
+
+/// True when the benchmark's revision of the rule is newer than kstig's check.
+pub fn changed_since(rule: &RuleText) -> bool {
+    revision_note(rule).is_some_and(|n| n.contains("DISA changed"))
 }
 
 /// Every rule of the benchmark, in order, on one node.
@@ -284,13 +308,19 @@ pub fn rollup_rule(rule: &RuleText, per_node: &[(&Target, &RuleResult)]) -> Rule
     };
     let mut details = Vec::new();
     for (t, r) in per_node {
-        details.push(format!("{} ({}): {}", t.host_name, t.role, r.status.as_ckl()));
+        details.push(format!(
+            "{} ({}): {}",
+            t.host_name,
+            t.role,
+            r.status.as_ckl()
+        ));
     }
     let mut roles: Vec<&str> = per_node.iter().map(|(t, _)| t.role.as_str()).collect();
     roles.sort();
     roles.dedup();
     for role in roles {
-        let group: Vec<&(&Target, &RuleResult)> = per_node.iter().filter(|(t, _)| t.role == role).collect();
+        let group: Vec<&(&Target, &RuleResult)> =
+            per_node.iter().filter(|(t, _)| t.role == role).collect();
         let mut tally: Vec<(Status, usize)> = Vec::new();
         for (_, r) in &group {
             match tally.iter_mut().find(|(s, _)| *s == r.status) {
@@ -299,7 +329,7 @@ pub fn rollup_rule(rule: &RuleText, per_node: &[(&Target, &RuleResult)]) -> Rule
             }
         }
         if tally.len() > 1 {
-            tally.sort_by(|a, b| b.1.cmp(&a.1));
+            tally.sort_by_key(|t| std::cmp::Reverse(t.1));
             let majority = tally[0].0;
             let odd: Vec<String> = group
                 .iter()
@@ -319,7 +349,10 @@ pub fn rollup_rule(rule: &RuleText, per_node: &[(&Target, &RuleResult)]) -> Rule
             .filter(|(_, r)| r.status == Status::Open)
             .map(|(t, _)| t.host_name.as_str())
             .collect();
-        format!("Open on: {}. See each node's checklist for the evidence.", open.join(", "))
+        format!(
+            "Open on: {}. See each node's checklist for the evidence.",
+            open.join(", ")
+        )
     } else {
         String::new()
     };
@@ -345,7 +378,12 @@ pub fn rollup(benchmark: &Benchmark, nodes: &[Assessment], target: Target) -> As
         .map(|(i, rule)| {
             let per_node: Vec<(&Target, &RuleResult)> = nodes
                 .iter()
-                .filter_map(|a| a.results.get(i).filter(|r| r.stig_id == rule.stig_id).map(|r| (&a.target, r)))
+                .filter_map(|a| {
+                    a.results
+                        .get(i)
+                        .filter(|r| r.stig_id == rule.stig_id)
+                        .map(|r| (&a.target, r))
+                })
                 .collect();
             rollup_rule(rule, &per_node)
         })
@@ -385,14 +423,39 @@ mod tests {
             stig_id: "CNTR-K8-000150".into(),
             ..Default::default()
         };
-        let (a, b, c) = (t("cp1", "control-plane"), t("cp2", "control-plane"), t("w1", "worker"));
-        let (o, p, na, nr) = (res(Status::Open), res(Status::NotAFinding), res(Status::NotApplicable), res(Status::NotReviewed));
-        assert_eq!(rollup_rule(&rule, &[(&a, &p), (&c, &o)]).status, Status::Open);
-        assert_eq!(rollup_rule(&rule, &[(&a, &na), (&c, &na)]).status, Status::NotApplicable);
-        assert_eq!(rollup_rule(&rule, &[(&a, &p), (&c, &nr)]).status, Status::NotReviewed);
-        assert_eq!(rollup_rule(&rule, &[(&a, &p), (&c, &na)]).status, Status::NotAFinding);
+        let (a, b, c) = (
+            t("cp1", "control-plane"),
+            t("cp2", "control-plane"),
+            t("w1", "worker"),
+        );
+        let (o, p, na, nr) = (
+            res(Status::Open),
+            res(Status::NotAFinding),
+            res(Status::NotApplicable),
+            res(Status::NotReviewed),
+        );
+        assert_eq!(
+            rollup_rule(&rule, &[(&a, &p), (&c, &o)]).status,
+            Status::Open
+        );
+        assert_eq!(
+            rollup_rule(&rule, &[(&a, &na), (&c, &na)]).status,
+            Status::NotApplicable
+        );
+        assert_eq!(
+            rollup_rule(&rule, &[(&a, &p), (&c, &nr)]).status,
+            Status::NotReviewed
+        );
+        assert_eq!(
+            rollup_rule(&rule, &[(&a, &p), (&c, &na)]).status,
+            Status::NotAFinding
+        );
         let r = rollup_rule(&rule, &[(&a, &p), (&b, &o), (&c, &na)]);
-        assert!(r.details.contains("INCONSISTENT: control-plane"), "{}", r.details);
+        assert!(
+            r.details.contains("INCONSISTENT: control-plane"),
+            "{}",
+            r.details
+        );
         assert!(r.comments.contains("cp2"));
     }
 }

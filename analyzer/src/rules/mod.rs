@@ -106,9 +106,9 @@ pub fn component_absent(node: &Node, component: &str) -> Verdict {
             "{component} does not run on this node: it is a worker ({} node; no {component} manifest or process found).",
             node.distro.name()
         )),
-        Role::ControlPlane if component == crate::evidence::ETCD => Verdict::na(format!(
-            "No etcd static pod manifest or process on this control-plane node: etcd is external to it; assess etcd on its own hosts."
-        )),
+        Role::ControlPlane if component == crate::evidence::ETCD => Verdict::na(
+            "No etcd static pod manifest or process on this control-plane node: etcd is external to it; assess etcd on its own hosts.",
+        ),
         Role::ControlPlane => Verdict::not_reviewed(format!(
             "This is a control-plane node but neither a {component} static pod manifest nor a running {component} process is in the bundle."
         )),
