@@ -1,0 +1,382 @@
+//! The three checklist writers against the importers' own rules.
+//!
+//! Always: write CKL, CKLB and XCCDF for an assessment with all four statuses,
+//! hostile text (`<&]]>"'`, control characters, CRLF, 40k characters), then
+//! - read the CKL/CKLB back with `previous::read` (status, details, comments,
+//!   severity override per rule);
+//! - validate the CKL and XCCDF with `xmllint --schema` (when xmllint and the
+//!   schemas in `shared/schemas` are present) and the CKLB with the
+//!   `jsonschema` crate against DISA's CKLB 1.0 schema;
+//! - check determinism (same input, same bytes).
+//!
+//! With `KSTIG_CLIENTS=DIR` (clients installed by
+//! `shared/checklists/tools/install-clients.sh --dir DIR`): run
+//! `check-outputs.sh --strict --benchmark U_Kubernetes_STIG_V1R11_Manual-xccdf.xml`
+//! (STIG Manager's parsers and import planner, MITRE SAF, OpenSCAP) on the files.
+//!
+//! The rules are 5 real rules of the Kubernetes STIG V1R11, copied into
+//! `checklist_v1r11_rules.json` (the benchmark loader is tested elsewhere).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use analyzer::checklist::{entries, Generated};
+use analyzer::model::{Assessment, BenchmarkInfo, RuleResult, RuleText, Status, Target};
+use analyzer::{ckl, cklb, previous, xccdf};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+struct Fixture {
+    info: BenchmarkInfo,
+    rules: Vec<RuleText>,
+}
+
+fn fixture() -> Fixture {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/checklist_v1r11_rules.json");
+    let text = std::fs::read_to_string(&path).expect("read fixture");
+    serde_json::from_str(&text).expect("parse fixture")
+}
+
+/// `shared/` (schemas, harness, DISA benchmark): `KSTIG_SHARED`, or the first
+/// `shared` folder beside an ancestor of this crate (the steering layout).
+fn shared_dir() -> Option<PathBuf> {
+    if let Ok(d) = std::env::var("KSTIG_SHARED") {
+        return Some(PathBuf::from(d));
+    }
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    here.ancestors().map(|a| a.join("shared")).find(|d| {
+        d.join("schemas/checklist/U_Checklist_Schema_V2.xsd")
+            .is_file()
+    })
+}
+
+const HOSTILE: &str = "tag <b>&amp; ]]> \"double\" 'single' \u{1}\u{8}\u{b}\u{c}\u{1b}\u{7f} \u{fffe}\u{ffff} tab\there\r\nCRLF\rCR é 😀 \u{fffd}";
+
+fn result(rule: &RuleText, status: Status, details: &str, comments: &str) -> RuleResult {
+    RuleResult {
+        stig_id: rule.stig_id.clone(),
+        vuln_id: rule.vuln_id.clone(),
+        rule_id: rule.rule_id.clone(),
+        severity: rule.severity.clone(),
+        status,
+        details: details.to_string(),
+        comments: comments.to_string(),
+        severity_override: String::new(),
+        severity_justification: String::new(),
+    }
+}
+
+fn assessment(rules: &[RuleText]) -> Assessment {
+    let target = Target {
+        host_name: "k8s-cp-01".into(),
+        fqdn: "k8s-cp-01.cluster.local".into(),
+        ip_addresses: vec!["10.0.0.11".into(), "fd00::11".into(), "not-an-ip".into()],
+        mac_addresses: vec!["52:54:00:12:34:56".into(), "bad".into()],
+        role: "control-plane".into(),
+        bundle_id: "sha256:3f1a9c0e".into(),
+        signer_fingerprint: "SHA256:Zm9vYmFy".into(),
+        collected: "2026-11-27T09:14:02Z".into(),
+        comment: format!("assessor note: {HOSTILE}"),
+        facts: vec![
+            ("os".into(), "Ubuntu 22.04.4 LTS".into()),
+            ("kernel".into(), "5.15.0-105-generic".into()),
+            ("user".into(), "root".into()),
+        ],
+        untrusted: false,
+    };
+    let long = format!("{}\n{}", HOSTILE, "x".repeat(40_000));
+    let mut results = vec![
+        result(
+            &rules[0],
+            Status::NotAFinding,
+            "/etc/kubernetes/manifests/kube-controller-manager.yaml: --tls-min-version=VersionTLS12",
+            "",
+        ),
+        result(
+            &rules[1],
+            Status::Open,
+            &format!("service accounts: {HOSTILE}"),
+            &format!("Set --use-service-account-credentials=true. {HOSTILE}"),
+        ),
+        result(
+            &rules[2],
+            Status::NotApplicable,
+            "no anonymous auth on this node",
+            "",
+        ),
+        result(&rules[3], Status::NotReviewed, "needs a manual review", ""),
+        // Open without a comment (the writer supplies one), long details.
+        result(&rules[4], Status::Open, &long, ""),
+    ];
+    results[2].severity_override = "low".into();
+    results[2].severity_justification = format!("mitigated: {HOSTILE}");
+    Assessment { target, results }
+}
+
+fn generated() -> Generated {
+    Generated {
+        tool_version: "0.1.0".into(),
+        time: "2026-11-27T09:14:03Z".into(),
+        marking: "CUI".into(),
+    }
+}
+
+struct Written {
+    _dir: tempfile::TempDir,
+    ckl: PathBuf,
+    cklb: PathBuf,
+    xccdf: PathBuf,
+}
+
+fn write_all(f: &Fixture, a: &Assessment, g: &Generated) -> Written {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let base = "k8s-cp-01_Kubernetes_STIG_V1R11";
+    let ckl_path = dir.path().join(format!("{base}.ckl"));
+    let cklb_path = dir.path().join(format!("{base}.cklb"));
+    let xccdf_path = dir.path().join(format!("{base}-xccdf.xml"));
+    std::fs::write(&ckl_path, ckl::write(&f.info, &f.rules, a, g)).expect("write ckl");
+    std::fs::write(&cklb_path, cklb::write(&f.info, &f.rules, a, g)).expect("write cklb");
+    std::fs::write(&xccdf_path, xccdf::write(&f.info, &f.rules, a, g)).expect("write xccdf");
+    if let Ok(keep) = std::env::var("KSTIG_KEEP_CHECKLISTS") {
+        let _ = std::fs::create_dir_all(&keep);
+        for p in [&ckl_path, &cklb_path, &xccdf_path] {
+            if let Some(name) = p.file_name() {
+                let _ = std::fs::copy(p, Path::new(&keep).join(name));
+            }
+        }
+    }
+    Written {
+        _dir: dir,
+        ckl: ckl_path,
+        cklb: cklb_path,
+        xccdf: xccdf_path,
+    }
+}
+
+#[test]
+fn outputs_are_deterministic() {
+    let f = fixture();
+    let a = assessment(&f.rules);
+    let g = generated();
+    assert_eq!(
+        ckl::write(&f.info, &f.rules, &a, &g),
+        ckl::write(&f.info, &f.rules, &a, &g)
+    );
+    assert_eq!(
+        cklb::write(&f.info, &f.rules, &a, &g),
+        cklb::write(&f.info, &f.rules, &a, &g)
+    );
+    assert_eq!(
+        xccdf::write(&f.info, &f.rules, &a, &g),
+        xccdf::write(&f.info, &f.rules, &a, &g)
+    );
+    // Another generation time gives other UUIDs.
+    let mut g2 = g.clone();
+    g2.time = "2026-11-28T00:00:00Z".into();
+    assert_ne!(
+        ckl::write(&f.info, &f.rules, &a, &g),
+        ckl::write(&f.info, &f.rules, &a, &g2)
+    );
+}
+
+#[test]
+fn files_are_utf8_without_bom_and_well_formed_basics() {
+    let f = fixture();
+    let a = assessment(&f.rules);
+    let g = generated();
+    for bytes in [
+        ckl::write(&f.info, &f.rules, &a, &g),
+        xccdf::write(&f.info, &f.rules, &a, &g),
+    ] {
+        assert!(
+            bytes.starts_with(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!--kstig 0.1.0-->\n")
+        );
+        let text = String::from_utf8(bytes).expect("utf-8");
+        // No raw forbidden characters, no unescaped CDATA end.
+        assert!(!text
+            .chars()
+            .any(|c| (c < ' ' && !matches!(c, '\t' | '\n' | '\r'))
+                || c == '\u{fffe}'
+                || c == '\u{ffff}'));
+        assert!(!text.contains("]]>"));
+        assert!(text.contains("\\u{1}\\u{8}\\u{b}\\u{c}\\u{1b}"));
+    }
+    let cklb_bytes = cklb::write(&f.info, &f.rules, &a, &g);
+    assert!(cklb_bytes.starts_with(b"{"));
+    let doc: serde_json::Value = serde_json::from_slice(&cklb_bytes).expect("CKLB JSON");
+    assert!(!has_null(&doc), "CKLB has a null");
+}
+
+fn has_null(v: &serde_json::Value) -> bool {
+    match v {
+        serde_json::Value::Null => true,
+        serde_json::Value::Array(a) => a.iter().any(has_null),
+        serde_json::Value::Object(o) => o.values().any(has_null),
+        _ => false,
+    }
+}
+
+#[test]
+fn ckl_and_cklb_read_back() {
+    let f = fixture();
+    let a = assessment(&f.rules);
+    let g = generated();
+    let w = write_all(&f, &a, &g);
+    let expected = entries(&f.rules, &a.results);
+    for path in [&w.ckl, &w.cklb] {
+        let lists = previous::read(path).expect("read back");
+        assert_eq!(lists.len(), 1, "{}", path.display());
+        let c = &lists[0];
+        assert_eq!(c.host_name, "k8s-cp-01");
+        assert_eq!(c.benchmark_id, "Kubernetes_STIG");
+        assert_eq!(c.source, *path);
+        assert!(c.is_kubernetes());
+        assert_eq!(c.entries.len(), f.rules.len());
+        for (got, want) in c.entries.iter().zip(&expected) {
+            assert_eq!(got.stig_id, want.rule.stig_id);
+            assert_eq!(got.vuln_id, want.rule.vuln_id);
+            assert_eq!(got.rule_id, want.rule.rule_id);
+            assert_eq!(got.status, Some(want.status), "{}", got.stig_id);
+            assert_eq!(got.details, want.details, "{} details", got.stig_id);
+            assert_eq!(got.comments, want.comments, "{} comments", got.stig_id);
+            assert_eq!(got.severity_override, want.severity_override);
+            assert_eq!(got.severity_justification, want.severity_justification);
+        }
+        let statuses: Vec<Option<Status>> = c.entries.iter().map(|e| e.status).collect();
+        assert_eq!(
+            statuses,
+            vec![
+                Some(Status::NotAFinding),
+                Some(Status::Open),
+                Some(Status::NotApplicable),
+                Some(Status::NotReviewed),
+                Some(Status::Open)
+            ]
+        );
+        // Every Open has a comment; every rule has details; long text is cut.
+        assert!(c.entries[4].comments.starts_with("Open:"));
+        assert!(c.entries.iter().all(|e| !e.details.is_empty()));
+        assert!(c.entries[4].details.encode_utf16().count() <= 32_767);
+        assert!(c.entries[4].details.contains("[kstig: truncated"));
+        assert!(c.entries[1]
+            .details
+            .contains("<b>&amp; ]]> \"double\" 'single' \\u{1}"));
+        assert!(c.entries[1].details.contains("tab\there\nCRLF\nCR é 😀"));
+    }
+}
+
+fn xmllint_validate(xsd: &Path, file: &Path) {
+    let out = match Command::new("xmllint")
+        .args(["--noout", "--nonet", "--schema"])
+        .arg(xsd)
+        .arg(file)
+        .output()
+    {
+        Ok(o) => o,
+        Err(_) => {
+            eprintln!(
+                "xmllint not installed: schema check of {} skipped",
+                file.display()
+            );
+            return;
+        }
+    };
+    assert!(
+        out.status.success(),
+        "{} is invalid against {}:\n{}",
+        file.display(),
+        xsd.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn ckl_and_xccdf_are_schema_valid() {
+    let Some(shared) = shared_dir() else {
+        eprintln!("shared/schemas not found (set KSTIG_SHARED): schema checks skipped");
+        return;
+    };
+    let f = fixture();
+    let a = assessment(&f.rules);
+    let w = write_all(&f, &a, &generated());
+    xmllint_validate(
+        &shared.join("schemas/checklist/U_Checklist_Schema_V2.xsd"),
+        &w.ckl,
+    );
+    xmllint_validate(&shared.join("schemas/xccdf/1.2/xccdf_1.2.xsd"), &w.xccdf);
+}
+
+#[test]
+fn cklb_is_valid_against_disa_schema() {
+    let Some(shared) = shared_dir() else {
+        eprintln!("shared/schemas not found (set KSTIG_SHARED): CKLB schema check skipped");
+        return;
+    };
+    let schema_text =
+        std::fs::read_to_string(shared.join("schemas/cklb/SV3_CKLB_1_0_JSON_SCHEMA.json"))
+            .expect("read CKLB schema");
+    let mut schema: serde_json::Value = serde_json::from_str(&schema_text).expect("schema JSON");
+    // The one deliberate extra key (README §3.4), allowed exactly as check-outputs.sh does.
+    schema["$defs"]["stig"]["properties"]["version"] = serde_json::json!({"type": "string"});
+    let validator = jsonschema::draft201909::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("compile CKLB schema");
+
+    let f = fixture();
+    let a = assessment(&f.rules);
+    let doc: serde_json::Value =
+        serde_json::from_slice(&cklb::write(&f.info, &f.rules, &a, &generated()))
+            .expect("CKLB JSON");
+    let errors: Vec<String> = validator
+        .iter_errors(&doc)
+        .map(|e| format!("{}: {}", e.instance_path(), e))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "CKLB schema errors:\n{}",
+        errors.join("\n")
+    );
+    // And the schema does catch what it should: a null text field.
+    let mut bad = doc.clone();
+    bad["stigs"][0]["rules"][0]["comments"] = serde_json::Value::Null;
+    assert!(!validator.is_valid(&bad));
+    // The things STIG Manager needs.
+    assert_eq!(doc["stigs"][0]["version"], "1");
+    assert_eq!(doc["stigs"][0]["size"], 91);
+    assert_eq!(doc["target_data"]["host_name"], "k8s-cp-01");
+    assert_eq!(
+        doc["stigs"][0]["rules"][2]["overrides"]["severity"]["severity"],
+        "low"
+    );
+}
+
+#[test]
+fn importers_accept_outputs() {
+    let Ok(clients) = std::env::var("KSTIG_CLIENTS") else {
+        eprintln!("KSTIG_CLIENTS not set: third-party importer checks skipped");
+        return;
+    };
+    let shared = shared_dir().expect("shared/ not found (set KSTIG_SHARED)");
+    let f = fixture();
+    let a = assessment(&f.rules);
+    let w = write_all(&f, &a, &generated());
+    let out = Command::new("bash")
+        .arg(shared.join("checklists/tools/check-outputs.sh"))
+        .arg("--strict")
+        .arg("--benchmark")
+        .arg(shared.join("stig/U_Kubernetes_STIG_V1R11_Manual-xccdf.xml"))
+        .arg(&w.ckl)
+        .arg(&w.cklb)
+        .arg(&w.xccdf)
+        .env("KSTIG_CLIENTS", &clients)
+        .output()
+        .expect("run check-outputs.sh");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    eprintln!("{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "check-outputs.sh --strict failed:\n{stdout}"
+    );
+    assert!(stdout.contains("3 files ok, 0 failed"), "{stdout}");
+}
