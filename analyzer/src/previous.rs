@@ -89,10 +89,12 @@ pub enum PreviousError {
         path.display()
     )]
     Doctype { path: PathBuf },
-    #[error("{}: malformed XML near byte {position}: {message}", path.display())]
+    #[error("{}:{line}:{column}: malformed XML: {message}", path.display())]
     Xml {
         path: PathBuf,
-        position: u64,
+        /// 1-based line and column (in characters) near the error.
+        line: usize,
+        column: usize,
         message: String,
     },
     #[error("{}: malformed JSON: {source}", path.display())]
@@ -172,10 +174,14 @@ struct CklState {
 }
 
 fn parse_ckl(text: &str, source: &Path) -> Result<Vec<PreviousChecklist>, PreviousError> {
-    let xml_err = |position: u64, message: String| PreviousError::Xml {
-        path: source.to_path_buf(),
-        position,
-        message,
+    let xml_err = |position: u64, message: String| {
+        let (line, column) = line_column(text, position);
+        PreviousError::Xml {
+            path: source.to_path_buf(),
+            line,
+            column,
+            message,
+        }
     };
     let mut reader = Reader::from_str(text);
     reader.config_mut().expand_empty_elements = true;
@@ -280,6 +286,19 @@ fn parse_ckl(text: &str, source: &Path) -> Result<Vec<PreviousChecklist>, Previo
         c.source = source.to_path_buf();
     }
     Ok(out)
+}
+
+/// 1-based line and column of byte offset `pos` in `text`.
+fn line_column(text: &str, pos: u64) -> (usize, usize) {
+    let mut end = usize::try_from(pos).unwrap_or(usize::MAX).min(text.len());
+    while end > 0 && !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let before = &text[..end];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
 }
 
 fn ckl_start(st: &mut CklState, name: &str, parent: &str) {
@@ -453,6 +472,15 @@ mod tests {
         let e = read_bytes(x.as_bytes(), p()).unwrap_err();
         assert!(matches!(e, PreviousError::Doctype { .. }), "{e}");
         assert!(e.to_string().starts_with("t.ckl: "));
+    }
+
+    #[test]
+    fn xml_errors_have_line_and_column() {
+        let x = "<CHECKLIST>\n  <ASSET>\n  </STIGS>\n</CHECKLIST>";
+        let e = read_bytes(x.as_bytes(), p()).unwrap_err();
+        assert!(e.to_string().starts_with("t.ckl:3:"), "{e}");
+        assert_eq!(line_column("ab\ncé\nd", 6), (2, 3));
+        assert_eq!(line_column("ab", 99), (1, 3));
     }
 
     #[test]
