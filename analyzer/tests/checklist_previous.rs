@@ -39,6 +39,9 @@ fn status_counts(c: &PreviousChecklist) -> BTreeMap<&'static str, usize> {
     m
 }
 
+/// (file under samples/, expected host name, [(benchmark id, rule count)])
+type Case = (&'static str, &'static str, &'static [(&'static str, usize)]);
+
 fn counts(pairs: &[(&'static str, usize)]) -> BTreeMap<&'static str, usize> {
     pairs.iter().copied().collect()
 }
@@ -131,8 +134,7 @@ fn stig_viewer_2_kubernetes_worker() {
 
 #[test]
 fn other_ckl_samples() {
-    // (file, host, [(benchmark id, rules)])
-    let cases: [(&str, &str, &[(&str, usize)]); 11] = [
+    let cases: [Case; 11] = [
         (
             "ckl/edge_smcm_no-releaseinfo-SID_DATA-element.ckl",
             "MyAsset",
@@ -237,8 +239,7 @@ fn broken_ckl_samples_are_refused_with_the_file_name() {
 
 #[test]
 fn cklb_samples() {
-    // (file, host, [(benchmark id, rules)])
-    let cases: [(&str, &str, &[(&str, usize)]); 7] = [
+    let cases: [Case; 7] = [
         (
             "cklb/negative_smcm_NoTargetHostName.cklb",
             "",
