@@ -282,6 +282,15 @@ pub fn severity(s: &str) -> Option<&'static str> {
     }
 }
 
+/// The severity written for a rule: [`severity`], or `medium` when the
+/// benchmark's value is not one of the three. DISA always sets one; the
+/// fallback exists because SAF refuses a CKL with any other value, and an
+/// XCCDF `unknown` makes SAF/Heimdall show a failed rule as Not Applicable
+/// (impact 0), which would hide a finding.
+pub fn rule_severity(s: &str) -> &'static str {
+    severity(s).unwrap_or("medium")
+}
+
 /// `STIGRef` / CKLB `stig_ref`: `"{title} :: Version {version}, {release-info}"`.
 pub fn stig_ref(info: &BenchmarkInfo) -> String {
     clean_text(&format!(

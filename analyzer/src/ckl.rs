@@ -9,8 +9,8 @@
 //! Manager crashes without the first two).
 
 use crate::checklist::{
-    clean_text, entries, severity, stig_ref, target_comment, target_key, Generated, HostFields,
-    Uuids, STIG_CLASS, STIG_CLASSIFICATION,
+    clean_text, entries, rule_severity, stig_ref, target_comment, target_key, Generated,
+    HostFields, Uuids, STIG_CLASS, STIG_CLASSIFICATION,
 };
 use crate::model::{Assessment, BenchmarkInfo, RuleText};
 use crate::xmlutil::XmlWriter;
@@ -84,7 +84,7 @@ pub fn write(
     for e in entries(rules, &a.results) {
         let r = e.rule;
         w.open(3, "VULN", &[]);
-        let sev = severity(&r.severity).unwrap_or("");
+        let sev = rule_severity(&r.severity);
         let attrs: [(&str, &str); 25] = [
             ("Vuln_Num", &r.vuln_id),
             ("Severity", sev),

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::checklist::{
-    clean_text, display_name, entries, generated_time, severity, short_rule_id, stig_ref,
+    clean_text, display_name, entries, generated_time, rule_severity, short_rule_id, stig_ref,
     target_comment, target_key, Generated, HostFields, Uuids, STIG_CLASS,
 };
 use crate::model::{Assessment, BenchmarkInfo, RuleText};
@@ -163,7 +163,7 @@ pub fn write(
             rule_id_src: rule_id_src.clone(),
             weight: clean_text(&r.weight),
             classification: STIG_CLASS,
-            severity: severity(&r.severity).unwrap_or("unknown"),
+            severity: rule_severity(&r.severity),
             rule_version: clean_text(&r.stig_id),
             group_title: clean_text(&r.group_title),
             rule_title: clean_text(&r.title),

@@ -22,11 +22,11 @@
 //!   not read.
 
 use crate::checklist::{
-    clean_text, entries, generated_time, rule_description, severity, target_comment, weight,
+    clean_text, entries, generated_time, rule_description, rule_severity, target_comment, weight,
     xsd_datetime, Generated, HostFields,
 };
 use crate::model::{Assessment, BenchmarkInfo, RuleText, Status};
-use crate::xmlutil::{escape_text, ncname, XmlWriter};
+use crate::xmlutil::{escape_text, ncname, uri_safe, XmlWriter};
 
 pub const XCCDF12_NS: &str = "http://checklists.nist.gov/xccdf/1.2";
 /// Namespace of kstig's elements inside `check-content` (`kstig:detail`, `kstig:comment`).
@@ -155,7 +155,7 @@ pub fn write(
         w.leaf(
             1,
             "notice",
-            &[("id", &clean_text(info.notice.trim())), ("xml:lang", "en")],
+            &[("id", &ncname(info.notice.trim())), ("xml:lang", "en")],
             "",
         );
     }
@@ -194,7 +194,7 @@ pub fn write(
             &[],
             "<GroupDescription></GroupDescription>",
         );
-        let sev = severity(&r.severity).unwrap_or("unknown");
+        let sev = rule_severity(&r.severity);
         let wt = weight(&r.weight);
         w.open(
             2,
@@ -238,7 +238,7 @@ pub fn write(
             r.check_ref_href.trim()
         };
         if !href.is_empty() {
-            let href = clean_text(href);
+            let href = uri_safe(href);
             let name = clean_text(r.check_ref.trim());
             if name.is_empty() {
                 w.empty(4, "check-content-ref", &[("href", &href)]);
@@ -276,7 +276,7 @@ pub fn write(
     let bench_href = if info.filename.trim().is_empty() {
         bench_id.clone()
     } else {
-        clean_text(info.filename.trim())
+        uri_safe(&info.filename)
     };
     w.empty(2, "benchmark", &[("href", &bench_href), ("id", &bench_id)]);
     w.leaf(
@@ -312,7 +312,7 @@ pub fn write(
     let mut counts = Score::default();
     for e in &entries {
         let r = e.rule;
-        let sev = severity(&r.severity).unwrap_or("unknown");
+        let sev = rule_severity(&r.severity);
         let wt = weight(&r.weight);
         counts.add(e.status, &wt);
         w.open(
@@ -392,8 +392,8 @@ fn idents(w: &mut XmlWriter, depth: usize, r: &RuleText) {
 }
 
 fn check_system(r: &RuleText) -> String {
-    let s = clean_text(r.check_system.trim());
-    if s.is_empty() || s.chars().any(char::is_whitespace) {
+    let s = uri_safe(&r.check_system);
+    if s.is_empty() {
         FALLBACK_CHECK_SYSTEM.to_string()
     } else {
         s

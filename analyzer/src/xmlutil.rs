@@ -102,6 +102,56 @@ pub fn ncname(s: &str) -> String {
     out
 }
 
+/// Makes `s` a valid `xsd:anyURI` (RFC 3986 reference) by percent-encoding
+/// what a URI cannot hold literally: spaces, controls, non-ASCII, `"<>[]{}|\\^`
+/// and a second `#`, a `%` not followed by two hex digits, and `:` unless the
+/// string starts with a scheme. Plain DISA values (`C-45651r863731_chk`,
+/// `U_Kubernetes_V1R11_STIG.zip.xml`, `http://cyber.mil/cci`) pass unchanged.
+pub fn uri_safe(s: &str) -> String {
+    let s = s.trim();
+    let scheme_len = {
+        let b = s.as_bytes();
+        match b.first() {
+            Some(c) if c.is_ascii_alphabetic() => b
+                .iter()
+                .position(|&c| !(c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.')))
+                .filter(|&i| b[i] == b':')
+                .map(|i| i + 1)
+                .unwrap_or(0),
+            _ => 0,
+        }
+    };
+    let mut out = String::with_capacity(s.len());
+    out.push_str(&s[..scheme_len]);
+    let rest = &s[scheme_len..];
+    let bytes = rest.as_bytes();
+    let mut seen_hash = false;
+    for (i, &b) in bytes.iter().enumerate() {
+        let keep = match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' => true,
+            b'-' | b'.' | b'_' | b'~' | b'/' | b'?' | b'@' | b'!' | b'$' | b'&' | b'\'' => true,
+            b'(' | b')' | b'*' | b'+' | b',' | b';' | b'=' => true,
+            b':' => scheme_len > 0,
+            b'#' => {
+                let first = !seen_hash;
+                seen_hash = true;
+                first
+            }
+            b'%' => {
+                bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                    && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit)
+            }
+            _ => false,
+        };
+        if keep {
+            out.push(char::from(b));
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
 /// A minimal pretty-printing XML writer: the caller opens and closes
 /// elements in order; every value is escaped here.
 pub struct XmlWriter {
@@ -218,6 +268,25 @@ mod tests {
         let c = comment_text("a--b-");
         assert!(!c.contains("--"));
         assert!(!c.ends_with('-'));
+    }
+
+    #[test]
+    fn uri_safe_keeps_disa_values_and_encodes_the_rest() {
+        for ok in [
+            "C-45651r863731_chk",
+            "U_Kubernetes_V1R11_STIG.zip.xml",
+            "http://cyber.mil/cci",
+            "urn:kstig:check:manual",
+            "kstig:0.1.0",
+            "a%20b#frag",
+        ] {
+            assert_eq!(uri_safe(ok), ok);
+        }
+        assert_eq!(
+            uri_safe("a b]:c#d#e%zz é"),
+            "a%20b%5D%3Ac#d%23e%25zz%20%C3%A9"
+        );
+        assert_eq!(uri_safe("1a:b"), "1a%3Ab");
     }
 
     #[test]

@@ -306,30 +306,23 @@ fn ckl_and_xccdf_are_schema_valid() {
     xmllint_validate(&shared.join("schemas/xccdf/1.2/xccdf_1.2.xsd"), &w.xccdf);
 }
 
-#[test]
-fn cklb_is_valid_against_disa_schema() {
-    let Some(shared) = shared_dir() else {
-        eprintln!("shared/schemas not found (set KSTIG_SHARED): CKLB schema check skipped");
-        return;
-    };
+/// DISA's CKLB 1.0 schema with the one deliberate extra key (README §3.4,
+/// `stigs[].version`), allowed exactly as check-outputs.sh does.
+fn cklb_validator(shared: &Path) -> jsonschema::Validator {
     let schema_text =
         std::fs::read_to_string(shared.join("schemas/cklb/SV3_CKLB_1_0_JSON_SCHEMA.json"))
             .expect("read CKLB schema");
     let mut schema: serde_json::Value = serde_json::from_str(&schema_text).expect("schema JSON");
-    // The one deliberate extra key (README §3.4), allowed exactly as check-outputs.sh does.
     schema["$defs"]["stig"]["properties"]["version"] = serde_json::json!({"type": "string"});
-    let validator = jsonschema::draft201909::options()
+    jsonschema::draft201909::options()
         .should_validate_formats(true)
         .build(&schema)
-        .expect("compile CKLB schema");
+        .expect("compile CKLB schema")
+}
 
-    let f = fixture();
-    let a = assessment(&f.rules);
-    let doc: serde_json::Value =
-        serde_json::from_slice(&cklb::write(&f.info, &f.rules, &a, &generated()))
-            .expect("CKLB JSON");
+fn assert_cklb_valid(validator: &jsonschema::Validator, doc: &serde_json::Value) {
     let errors: Vec<String> = validator
-        .iter_errors(&doc)
+        .iter_errors(doc)
         .map(|e| format!("{}: {}", e.instance_path(), e))
         .collect();
     assert!(
@@ -337,6 +330,21 @@ fn cklb_is_valid_against_disa_schema() {
         "CKLB schema errors:\n{}",
         errors.join("\n")
     );
+}
+
+#[test]
+fn cklb_is_valid_against_disa_schema() {
+    let Some(shared) = shared_dir() else {
+        eprintln!("shared/schemas not found (set KSTIG_SHARED): CKLB schema check skipped");
+        return;
+    };
+    let validator = cklb_validator(&shared);
+    let f = fixture();
+    let a = assessment(&f.rules);
+    let doc: serde_json::Value =
+        serde_json::from_slice(&cklb::write(&f.info, &f.rules, &a, &generated()))
+            .expect("CKLB JSON");
+    assert_cklb_valid(&validator, &doc);
     // And the schema does catch what it should: a null text field.
     let mut bad = doc.clone();
     bad["stigs"][0]["rules"][0]["comments"] = serde_json::Value::Null;
@@ -351,21 +359,22 @@ fn cklb_is_valid_against_disa_schema() {
     );
 }
 
-#[test]
-fn importers_accept_outputs() {
+/// Runs `check-outputs.sh --strict [--benchmark V1R11]` on the three files
+/// when `KSTIG_CLIENTS` is set.
+fn run_check_outputs(w: &Written, with_benchmark: bool) {
     let Ok(clients) = std::env::var("KSTIG_CLIENTS") else {
         eprintln!("KSTIG_CLIENTS not set: third-party importer checks skipped");
         return;
     };
     let shared = shared_dir().expect("shared/ not found (set KSTIG_SHARED)");
-    let f = fixture();
-    let a = assessment(&f.rules);
-    let w = write_all(&f, &a, &generated());
-    let out = Command::new("bash")
-        .arg(shared.join("checklists/tools/check-outputs.sh"))
-        .arg("--strict")
-        .arg("--benchmark")
-        .arg(shared.join("stig/U_Kubernetes_STIG_V1R11_Manual-xccdf.xml"))
+    let mut cmd = Command::new("bash");
+    cmd.arg(shared.join("checklists/tools/check-outputs.sh"))
+        .arg("--strict");
+    if with_benchmark {
+        cmd.arg("--benchmark")
+            .arg(shared.join("stig/U_Kubernetes_STIG_V1R11_Manual-xccdf.xml"));
+    }
+    let out = cmd
         .arg(&w.ckl)
         .arg(&w.cklb)
         .arg(&w.xccdf)
@@ -379,4 +388,139 @@ fn importers_accept_outputs() {
         "check-outputs.sh --strict failed:\n{stdout}"
     );
     assert!(stdout.contains("3 files ok, 0 failed"), "{stdout}");
+}
+
+#[test]
+fn importers_accept_outputs() {
+    let f = fixture();
+    let a = assessment(&f.rules);
+    let w = write_all(&f, &a, &generated());
+    run_check_outputs(&w, true);
+}
+
+/// Every string of every input set to hostile text: the writers must not
+/// panic, the XML must stay schema-valid, the CKLB schema-valid, and the
+/// readers must get the (cleaned) values back.
+#[test]
+fn hostile_input_everywhere_stays_valid() {
+    let h = HOSTILE.to_string();
+    let info = BenchmarkInfo {
+        id: h.clone(),
+        title: h.clone(),
+        description: h.clone(),
+        version: h.clone(),
+        release_info: h.clone(),
+        release: h.clone(),
+        date: h.clone(),
+        label: h.clone(),
+        filename: h.clone(),
+        notice: h.clone(),
+        source: h.clone(),
+        status_date: h.clone(),
+        builtin: true,
+        rule_count: 0,
+    };
+    let rule = |n: usize| RuleText {
+        vuln_id: format!("{h}{n}"),
+        rule_id: format!("{h}{n}"),
+        stig_id: format!("{h}{n}"),
+        severity: h.clone(),
+        weight: h.clone(),
+        group_title: h.clone(),
+        title: h.clone(),
+        discussion: h.clone(),
+        false_positives: h.clone(),
+        false_negatives: h.clone(),
+        documentable: h.clone(),
+        mitigations: h.clone(),
+        severity_override_guidance: h.clone(),
+        potential_impacts: h.clone(),
+        third_party_tools: h.clone(),
+        mitigation_control: h.clone(),
+        responsibility: h.clone(),
+        ia_controls: h.clone(),
+        check_text: h.clone(),
+        check_ref: h.clone(),
+        fix_text: h.clone(),
+        ccis: vec![h.clone(), String::new()],
+        legacy_ids: vec![h.clone()],
+        target_key: h.clone(),
+        check_system: h.clone(),
+        check_ref_href: h.clone(),
+        fix_id: h.clone(),
+    };
+    let rules = vec![rule(1), rule(2)];
+    let mut results: Vec<RuleResult> = rules
+        .iter()
+        .map(|r| {
+            let mut x = result(r, Status::Open, &h, &h);
+            x.severity = h.clone();
+            x.severity_override = h.clone();
+            x.severity_justification = h.clone();
+            x
+        })
+        .collect();
+    results[1].status = Status::NotReviewed;
+    let a = Assessment {
+        target: Target {
+            host_name: h.clone(),
+            fqdn: h.clone(),
+            ip_addresses: vec![h.clone()],
+            mac_addresses: vec![h.clone()],
+            role: h.clone(),
+            bundle_id: h.clone(),
+            signer_fingerprint: h.clone(),
+            collected: h.clone(),
+            comment: h.clone(),
+            facts: vec![(h.clone(), h.clone()), (String::new(), h.clone())],
+            untrusted: true,
+        },
+        results,
+    };
+    let g = Generated {
+        tool_version: format!("--{h}--"),
+        time: h.clone(),
+        marking: h.clone(),
+    };
+    let f = Fixture { info, rules };
+    let w = write_all(&f, &a, &g);
+
+    if let Some(shared) = shared_dir() {
+        xmllint_validate(
+            &shared.join("schemas/checklist/U_Checklist_Schema_V2.xsd"),
+            &w.ckl,
+        );
+        xmllint_validate(&shared.join("schemas/xccdf/1.2/xccdf_1.2.xsd"), &w.xccdf);
+        let doc: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&w.cklb).expect("read cklb")).expect("JSON");
+        assert_cklb_valid(&cklb_validator(&shared), &doc);
+    }
+    // STIG Manager, SAF and OpenSCAP accept even this (no --benchmark: the
+    // ids are not the benchmark's).
+    run_check_outputs(&w, false);
+    for path in [&w.ckl, &w.cklb] {
+        let lists = previous::read(path).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(lists.len(), 1);
+        assert_eq!(lists[0].entries.len(), 2);
+        assert_eq!(lists[0].entries[0].status, Some(Status::Open));
+        assert_eq!(lists[0].entries[1].status, Some(Status::NotReviewed));
+        assert!(lists[0].entries[0].details.contains("<b>&amp; ]]>"));
+        // Not a valid severity: no override is written.
+        assert_eq!(lists[0].entries[0].severity_override, "");
+    }
+
+    // Empty input: no rules, default everything.
+    let empty = Assessment {
+        target: Target::default(),
+        results: Vec::new(),
+    };
+    let info = BenchmarkInfo::default();
+    let g = Generated::default();
+    for bytes in [
+        ckl::write(&info, &[], &empty, &g),
+        cklb::write(&info, &[], &empty, &g),
+        xccdf::write(&info, &[], &empty, &g),
+    ] {
+        assert!(!bytes.is_empty());
+    }
 }
