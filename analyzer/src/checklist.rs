@@ -246,16 +246,20 @@ pub fn is_valid_fqdn(s: &str) -> bool {
 /// description) and an XCCDF remark.
 pub fn target_comment(t: &Target) -> String {
     let mut first: Vec<String> = Vec::new();
-    if !t.role.trim().is_empty() {
-        first.push(format!("Kubernetes {} node", t.role.trim()));
+    match t.role.trim() {
+        "" => {}
+        "cluster" => first.push("Kubernetes cluster (roll-up of all nodes)".to_string()),
+        role => first.push(format!("Kubernetes {role} node")),
     }
     if !t.bundle_id.trim().is_empty() {
         first.push(format!("kstig bundle {}", t.bundle_id.trim()));
     }
-    if t.untrusted {
-        first.push("signature NOT verified (--allow-untrusted)".to_string());
-    } else if !t.signer_fingerprint.trim().is_empty() {
-        first.push(format!("signer {}", t.signer_fingerprint.trim()));
+    let signer = t.signer_fingerprint.trim();
+    match (t.untrusted, signer.is_empty()) {
+        (true, true) => first.push("bundle signature NOT verified (--allow-untrusted)".to_string()),
+        (true, false) => first.push(format!("signer {signer} NOT verified (--allow-untrusted)")),
+        (false, false) => first.push(format!("signer {signer}")),
+        (false, true) => {}
     }
     if !t.collected.trim().is_empty() {
         first.push(format!("collected {}", t.collected.trim()));
@@ -582,6 +586,29 @@ mod tests {
         assert_eq!(weight("10.0"), "10.0");
         assert_eq!(weight("1e5"), "10.0");
         assert_eq!(weight(""), "10.0");
+    }
+
+    #[test]
+    fn target_comment_carries_provenance() {
+        let mut t = Target {
+            role: "worker".into(),
+            bundle_id: "sha256:ab".into(),
+            signer_fingerprint: "SHA256:xy".into(),
+            collected: "2026-11-27T09:14:02Z".into(),
+            comment: "rack 4".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            target_comment(&t),
+            "Kubernetes worker node; kstig bundle sha256:ab; signer SHA256:xy; \
+             collected 2026-11-27T09:14:02Z\nrack 4"
+        );
+        t.untrusted = true;
+        t.role = "cluster".into();
+        let c = target_comment(&t);
+        assert!(c.starts_with("Kubernetes cluster (roll-up of all nodes)"));
+        assert!(c.contains("signer SHA256:xy NOT verified"));
+        assert_eq!(target_comment(&Target::default()), "");
     }
 
     #[test]
