@@ -208,7 +208,11 @@ pub fn write(
         w.leaf(3, "version", &[], &clean_text(&r.stig_id));
         w.leaf(3, "title", &[], &clean_text(&r.title));
         w.leaf(3, "description", &[], &rule_description(r));
-        if !r.target_key.trim().is_empty() {
+        // SAF reads NIST tags from the Rule's `ident`s, or, when there are
+        // none, from its `reference`s, and crashes on a reference without
+        // text: so the TargetKey reference is written only next to idents
+        // (DISA rules always have a CCI; the built-in catalogue has none).
+        if !r.target_key.trim().is_empty() && has_idents(r) {
             w.raw(
                 3,
                 &format!(
@@ -389,6 +393,13 @@ fn idents(w: &mut XmlWriter, depth: usize, r: &RuleText) {
             w.leaf(depth, "ident", &[("system", CCI_SYSTEM)], &cci);
         }
     }
+}
+
+fn has_idents(r: &RuleText) -> bool {
+    r.ccis
+        .iter()
+        .chain(r.legacy_ids.iter())
+        .any(|i| !clean_text(i.trim()).is_empty())
 }
 
 fn check_system(r: &RuleText) -> String {

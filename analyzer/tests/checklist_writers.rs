@@ -524,3 +524,58 @@ fn hostile_input_everywhere_stays_valid() {
         assert!(!bytes.is_empty());
     }
 }
+
+/// Rules as thin as the built-in catalogue's (ids, severity, short title, no
+/// CCIs or DISA text) and an assessment with no results at all: still valid
+/// and importable (SAF once crashed on a Rule with a reference but no ident).
+#[test]
+fn thin_rules_without_results_are_importable() {
+    let f = fixture();
+    let rules: Vec<RuleText> = f
+        .rules
+        .iter()
+        .map(|r| RuleText {
+            vuln_id: r.vuln_id.clone(),
+            rule_id: r.rule_id.clone(),
+            stig_id: r.stig_id.clone(),
+            severity: r.severity.clone(),
+            weight: "10.0".into(),
+            title: "short title".into(),
+            target_key: "5376".into(),
+            ..RuleText::default()
+        })
+        .collect();
+    let info = BenchmarkInfo {
+        id: f.info.id.clone(),
+        title: f.info.title.clone(),
+        version: f.info.version.clone(),
+        release_info: f.info.release_info.clone(),
+        release: f.info.release.clone(),
+        label: f.info.label.clone(),
+        builtin: true,
+        ..BenchmarkInfo::default()
+    };
+    let a = Assessment {
+        target: Target {
+            host_name: "worker-7".into(),
+            ..Target::default()
+        },
+        results: Vec::new(),
+    };
+    let w = write_all(&Fixture { info, rules }, &a, &generated());
+    if let Some(shared) = shared_dir() {
+        xmllint_validate(
+            &shared.join("schemas/checklist/U_Checklist_Schema_V2.xsd"),
+            &w.ckl,
+        );
+        xmllint_validate(&shared.join("schemas/xccdf/1.2/xccdf_1.2.xsd"), &w.xccdf);
+    }
+    for path in [&w.ckl, &w.cklb] {
+        let lists = previous::read(path).unwrap_or_else(|e| panic!("{e}"));
+        assert!(lists[0]
+            .entries
+            .iter()
+            .all(|e| e.status == Some(Status::NotReviewed) && !e.details.is_empty()));
+    }
+    run_check_outputs(&w, true);
+}
