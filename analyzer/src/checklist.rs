@@ -448,14 +448,16 @@ pub fn generated_time(g: &Generated) -> String {
     xsd_datetime(&g.time).unwrap_or_else(|| "1970-01-01T00:00:00Z".to_string())
 }
 
-/// `Rule/@weight` as an `xsd:decimal`, `10.0` when absent or malformed.
+/// `Rule/@weight` as an `xsd:decimal`, `10.0` when absent, malformed or
+/// absurdly long (so score sums stay finite).
 pub fn weight(w: &str) -> String {
     let t = w.trim();
     let (int, frac) = match t.split_once('.') {
         Some((i, f)) => (i, Some(f)),
         None => (t, None),
     };
-    let ok = !int.is_empty()
+    let ok = t.len() <= 16
+        && !int.is_empty()
         && int.chars().all(|c| c.is_ascii_digit())
         && match frac {
             None => true,
@@ -586,6 +588,7 @@ mod tests {
         assert_eq!(weight("10.0"), "10.0");
         assert_eq!(weight("1e5"), "10.0");
         assert_eq!(weight(""), "10.0");
+        assert_eq!(weight(&"9".repeat(400)), "10.0");
     }
 
     #[test]
