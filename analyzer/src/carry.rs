@@ -79,13 +79,22 @@ impl Previous {
         self.by_host.keys().map(String::as_str).collect()
     }
 
-    fn entry(&self, host: &str, stig_id: &str, vuln_id: &str) -> Option<(&PreviousChecklist, &PreviousEntry)> {
+    fn entry(
+        &self,
+        host: &str,
+        stig_id: &str,
+        vuln_id: &str,
+    ) -> Option<(&PreviousChecklist, &PreviousEntry)> {
         for cl in self.by_host.get(host)? {
             let e = cl
                 .entries
                 .iter()
                 .find(|e| !stig_id.is_empty() && e.stig_id.trim() == stig_id)
-                .or_else(|| cl.entries.iter().find(|e| !vuln_id.is_empty() && e.vuln_id.trim() == vuln_id));
+                .or_else(|| {
+                    cl.entries
+                        .iter()
+                        .find(|e| !vuln_id.is_empty() && e.vuln_id.trim() == vuln_id)
+                });
             if let Some(e) = e {
                 return Some((cl, e));
             }
@@ -211,7 +220,11 @@ mod tests {
     #[test]
     fn manual_entry_carried_automated_verdict_stands() {
         let p = prev(vec![
-            pe("CNTR-K8-000920", Status::NotAFinding, "Ports documented in SSP v3."),
+            pe(
+                "CNTR-K8-000920",
+                Status::NotAFinding,
+                "Ports documented in SSP v3.",
+            ),
             pe("CNTR-K8-000150", Status::NotAFinding, "looked fine"),
         ]);
         let mut a = Assessment {
@@ -252,7 +265,13 @@ mod tests {
 
     #[test]
     fn host_arg() {
-        assert_eq!(parse_arg("cp=old.ckl"), (Some("cp".into()), PathBuf::from("old.ckl")));
-        assert_eq!(parse_arg("dir/old.ckl"), (None, PathBuf::from("dir/old.ckl")));
+        assert_eq!(
+            parse_arg("cp=old.ckl"),
+            (Some("cp".into()), PathBuf::from("old.ckl"))
+        );
+        assert_eq!(
+            parse_arg("dir/old.ckl"),
+            (None, PathBuf::from("dir/old.ckl"))
+        );
     }
 }
