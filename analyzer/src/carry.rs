@@ -159,9 +159,9 @@ fn strip_generated(earlier: &str, current_generated: &str) -> String {
         .lines()
         .filter(|l| {
             let t = l.trim();
-            !t.is_empty()
-                && !current_generated.lines().any(|g| g.trim() == t)
-                && !(t.starts_with("The earlier checklist ") && t.contains("automated verdict"))
+            let generated_note =
+                t.starts_with("The earlier checklist ") && t.contains("automated verdict");
+            !t.is_empty() && !generated_note && !current_generated.lines().any(|g| g.trim() == t)
         })
         .collect::<Vec<_>>()
         .join("\n")
