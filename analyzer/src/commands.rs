@@ -302,6 +302,8 @@ pub struct AnalyzeOptions {
 /// Outcome of `kstig analyze`.
 pub struct AnalyzeOutcome {
     pub nodes: Vec<(String, Assessment)>,
+    /// Per bundle path: (drift lines, evidence problems).
+    pub notes: std::collections::BTreeMap<String, (Vec<String>, Vec<String>)>,
     pub cluster: Assessment,
     pub refused: Vec<(String, String)>,
     pub written: Vec<PathBuf>,
@@ -434,6 +436,7 @@ pub fn analyze(
     })?;
 
     let mut nodes: Vec<(String, Assessment)> = Vec::new();
+    let mut notes = std::collections::BTreeMap::new();
     let mut refused = Vec::new();
     for (i, p) in paths.iter().enumerate() {
         progress(i, paths.len(), p);
@@ -447,7 +450,15 @@ pub fn analyze(
                         target.comment
                     );
                 }
+                let drift = node.drift();
+                if !drift.is_empty() {
+                    target.comment.push_str(&format!(
+                        " DRIFT between running processes and manifests: {}",
+                        drift.join("; ")
+                    ));
+                }
                 let a = results::assess_node(&node, &bench, target);
+                notes.insert(p.display().to_string(), (drift, node.problems.clone()));
                 nodes.push((p.display().to_string(), a));
             }
             Err(reason) => refused.push((p.display().to_string(), reason)),
@@ -518,7 +529,13 @@ pub fn analyze(
             time: time.clone(),
         },
         benchmark: results::benchmark_doc(&bench.info, bench.rules.len()),
-        nodes: kept.iter().map(|(p, a)| results::node_doc(a, p)).collect(),
+        nodes: kept
+            .iter()
+            .map(|(p, a)| {
+                let (d, pr) = notes.get(p).cloned().unwrap_or_default();
+                results::node_doc(a, p, &d, &pr)
+            })
+            .collect(),
         cluster: results::ClusterDoc {
             rules: cluster.results.iter().map(results::rule_doc).collect(),
         },
@@ -558,6 +575,7 @@ pub fn analyze(
     }
     Ok(AnalyzeOutcome {
         nodes: kept,
+        notes,
         cluster,
         refused,
         written,
