@@ -492,10 +492,14 @@ fn process_path<'b>(
             format!(" (a path inside the process's root; /proc/{pid}/root{path} was not captured)"),
         );
     }
-    let mut n = Named::host(node, path, origin);
+    let mut n = Named::host(
+        node,
+        path,
+        format!("{origin}, taken as a host path (the bundle has no view into /proc/{pid}/root)"),
+    );
     if n.rec.is_none() {
         n.missing.push_str(&format!(
-            " (taken as a host path; if pid {pid} runs in a container the file is inside it and /proc/{pid}/root was not captured)"
+            " (if pid {pid} runs in a container the file is inside it and /proc/{pid}/root was not captured)"
         ));
     }
     n
@@ -2882,6 +2886,23 @@ mod tests {
             )
             .build();
         assert_status(&run(&b, cntr_k8_003140), Status::NotReviewed);
+    }
+
+    #[test]
+    fn k8_003140_host_fallback_is_stated() {
+        let b = kubeadm_worker()
+            .process(
+                500,
+                "kube-proxy",
+                &["kube-proxy", "--kubeconfig=/etc/kube-proxy/kubeconfig"],
+            )
+            .file_mode("/etc/kube-proxy/kubeconfig", "0600", 0, 0, "x")
+            .build();
+        let v = run(&b, cntr_k8_003140);
+        assert_status(&v, Status::NotAFinding);
+        assert!(v
+            .details
+            .contains("taken as a host path (the bundle has no view into /proc/500/root)"));
     }
 
     #[test]
