@@ -3,4 +3,6 @@
 
 pub mod bundle;
 pub mod manifest;
+pub mod redact;
 pub mod sign;
+pub mod yamlscan;
