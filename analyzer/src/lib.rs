@@ -1,3 +1,13 @@
-//! kstig analyzer library.
+//! kstig analyzer library: bundle evidence → effective configuration →
+//! one check per STIG ID → results → checklist writers.
 
+pub mod benchmark;
+pub mod catalog;
+pub mod commands;
+pub mod evidence;
+pub mod flags;
+pub mod kubelet;
 pub mod model;
+pub mod results;
+pub mod rules;
+pub mod yaml;

@@ -1,0 +1,581 @@
+//! The `kstig` subcommands. Every error names the file it concerns.
+
+use crate::benchmark;
+use crate::catalog;
+use crate::evidence::Node;
+use crate::model::{Assessment, Benchmark, Method, Status, Target};
+use crate::results::{self, ResultsDoc};
+use collector::bundle::{self, Limits, VerifiedBundle};
+use collector::sign::{self, PublicKey};
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+/// Exit codes (documented in `docs/cli.md`).
+pub mod exit {
+    /// Success; for `analyze`: complete, no Open finding.
+    pub const OK: i32 = 0;
+    /// Bad input or usage (unreadable key, benchmark, output folder...).
+    pub const ERROR: i32 = 1;
+    /// `analyze`: complete, Open findings present.
+    pub const OPEN_FINDINGS: i32 = 3;
+    /// `verify` / `analyze`: at least one bundle was refused (evidence rejected).
+    pub const REFUSED: i32 = 4;
+}
+
+/// A failure with the message to print.
+#[derive(Debug)]
+pub struct CliError(pub String);
+
+impl std::fmt::Display for CliError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+fn err(msg: impl Into<String>) -> CliError {
+    CliError(msg.into())
+}
+
+/// `kstig keygen`: a new Ed25519 key pair, private key mode 0600, never overwriting.
+pub fn keygen(private: &Path, public: &Path) -> Result<String, CliError> {
+    for p in [private, public] {
+        if p.exists() || p.symlink_metadata().is_ok() {
+            return Err(err(format!(
+                "{}: already exists; refusing to overwrite a key",
+                p.display()
+            )));
+        }
+    }
+    let (pem, key) = sign::generate().map_err(|e| err(e.to_string()))?;
+    write_new(private, pem.as_bytes(), 0o600)?;
+    if let Err(e) = write_new(public, key.to_pem().as_bytes(), 0o644) {
+        let _ = std::fs::remove_file(private);
+        return Err(e);
+    }
+    Ok(key.fingerprint())
+}
+
+/// Create a new file (never replacing one) with the given mode.
+fn write_new(path: &Path, bytes: &[u8], mode: u32) -> Result<(), CliError> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(mode)
+        .open(path)
+        .map_err(|e| err(format!("{}: cannot create: {e}", path.display())))?;
+    f.write_all(bytes)
+        .and_then(|_| f.sync_all())
+        .map_err(|e| err(format!("{}: cannot write: {e}", path.display())))
+}
+
+/// Load trusted public keys from files and directories (`*.pub`, `*.pem` in a directory).
+pub fn load_trust(paths: &[PathBuf]) -> Result<Vec<PublicKey>, CliError> {
+    let mut keys = Vec::new();
+    for p in paths {
+        let meta = std::fs::metadata(p)
+            .map_err(|e| err(format!("{}: cannot read trusted key: {e}", p.display())))?;
+        if meta.is_dir() {
+            let mut entries: Vec<PathBuf> = std::fs::read_dir(p)
+                .map_err(|e| err(format!("{}: cannot list: {e}", p.display())))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|e| e.extension().is_some_and(|x| x == "pub" || x == "pem"))
+                .collect();
+            entries.sort();
+            if entries.is_empty() {
+                return Err(err(format!(
+                    "{}: no *.pub or *.pem public keys in this folder",
+                    p.display()
+                )));
+            }
+            for e in entries {
+                keys.push(PublicKey::from_pem_file(&e).map_err(|e| err(e.to_string()))?);
+            }
+        } else {
+            keys.push(PublicKey::from_pem_file(p).map_err(|e| err(e.to_string()))?);
+        }
+    }
+    if keys.is_empty() {
+        return Err(err("no trusted public key given (--trust KEY_OR_DIR)"));
+    }
+    Ok(keys)
+}
+
+/// Expand bundle arguments: files as given, directories to their `*.kstig.tar.gz`.
+pub fn expand_bundles(args: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
+    let mut out = Vec::new();
+    for a in args {
+        if a.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(a)
+                .map_err(|e| err(format!("{}: cannot list: {e}", a.display())))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.to_string_lossy().ends_with(".kstig.tar.gz"))
+                .collect();
+            found.sort();
+            if found.is_empty() {
+                return Err(err(format!(
+                    "{}: no *.kstig.tar.gz bundles in this folder",
+                    a.display()
+                )));
+            }
+            out.extend(found);
+        } else {
+            out.push(a.clone());
+        }
+    }
+    if out.is_empty() {
+        return Err(err("no bundle given"));
+    }
+    Ok(out)
+}
+
+/// Read and verify one bundle file.
+pub fn read_bundle(
+    path: &Path,
+    trust: &[PublicKey],
+    limits: &Limits,
+    allow_untrusted: bool,
+) -> Result<VerifiedBundle, String> {
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
+    if !meta.is_file() {
+        return Err("not a regular file".into());
+    }
+    if meta.len() > limits.max_compressed {
+        return Err(format!(
+            "bundle is {} bytes compressed, over the limit of {} (raise with --max-bundle-size)",
+            meta.len(),
+            limits.max_compressed
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
+    let r = if allow_untrusted {
+        bundle::read_untrusted(&bytes, trust, limits)
+    } else {
+        bundle::read_verified(&bytes, trust, limits)
+    };
+    r.map_err(|e| e.to_string())
+}
+
+/// `kstig verify`: one line per bundle; Ok(true) when all verified.
+pub fn verify(trust: &[PathBuf], bundles: &[PathBuf], limits: &Limits) -> Result<bool, CliError> {
+    let keys = load_trust(trust)?;
+    let paths = expand_bundles(bundles)?;
+    let mut all_ok = true;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    for p in &paths {
+        let line = match read_bundle(p, &keys, limits, false) {
+            Ok(b) => format!(
+                "OK      {}  host={} created={} signer={} members={}",
+                p.display(),
+                b.manifest.host.hostname,
+                b.manifest.created,
+                b.manifest.signer.fingerprint,
+                b.members.len()
+            ),
+            Err(reason) => {
+                all_ok = false;
+                format!("FAILED  {}  {reason}", p.display())
+            }
+        };
+        let _ = writeln!(out, "{line}");
+    }
+    Ok(all_ok)
+}
+
+/// Load the benchmark or the built-in catalogue.
+pub fn load_benchmark(path: Option<&Path>) -> Result<Benchmark, CliError> {
+    match path {
+        Some(p) => benchmark::load(p).map_err(|e| err(e.to_string())),
+        None => Ok(catalog::builtin_benchmark()),
+    }
+}
+
+/// `kstig rules`: every rule, how kstig decides it, and a coverage line.
+pub fn rules_listing(b: &Benchmark, markdown: bool) -> String {
+    let mut s = String::new();
+    let (mut node, mut cluster, mut manual, mut unknown, mut changed) = (0, 0, 0, 0, 0);
+    if markdown {
+        let _ = writeln!(
+            s,
+            "| STIG ID | Vuln ID | Rule ID | Severity | Decided by | Title |"
+        );
+        let _ = writeln!(s, "|---|---|---|---|---|---|");
+    }
+    for r in &b.rules {
+        let method = results::method_of(&r.stig_id);
+        let how = match method {
+            Some(Method::Node) => {
+                node += 1;
+                "node"
+            }
+            Some(Method::Cluster) => {
+                cluster += 1;
+                "cluster"
+            }
+            Some(Method::Manual) => {
+                manual += 1;
+                "manual"
+            }
+            None => {
+                unknown += 1;
+                "not implemented"
+            }
+        };
+        let note = results::changed_since(r).then_some(());
+        if note.is_some() {
+            changed += 1;
+        }
+        let title: String = r.title.chars().take(90).collect();
+        if markdown {
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {} | {}{} | {} |",
+                r.stig_id,
+                r.vuln_id,
+                r.rule_id,
+                r.severity,
+                how,
+                if note.is_some() {
+                    " (DISA changed the check since V2R6)"
+                } else {
+                    ""
+                },
+                title.replace('|', "\\|")
+            );
+        } else {
+            let _ = writeln!(
+                s,
+                "{:<15} {:<9} {:<7} {:<8} {}{}",
+                r.stig_id,
+                r.vuln_id,
+                r.severity,
+                how,
+                title,
+                if note.is_some() {
+                    "  [DISA changed this rule's check since kstig's V2R6 check]"
+                } else {
+                    ""
+                }
+            );
+        }
+    }
+    let total = b.rules.len();
+    let auto = node + cluster;
+    let pct = if total == 0 {
+        0.0
+    } else {
+        100.0 * auto as f64 / total as f64
+    };
+    let src = if b.info.builtin {
+        format!(
+            "built-in catalogue {} (rule text needs --benchmark)",
+            b.info.label
+        )
+    } else {
+        format!("{} {} ({})", b.info.title, b.info.label, b.info.filename)
+    };
+    let _ = writeln!(
+        s,
+        "{}Coverage: {auto}/{total} rules decided automatically ({pct:.0}%): {node} from node evidence, {cluster} from cluster objects; {manual} manual (evidence gathered), {unknown} without a kstig check; {changed} changed by DISA since the V2R6 checks. Source: {src}.",
+        if markdown { "\n" } else { "" }
+    );
+    s
+}
+
+/// Options of `kstig analyze`.
+pub struct AnalyzeOptions {
+    pub trust: Vec<PathBuf>,
+    pub benchmark: Option<PathBuf>,
+    pub out: PathBuf,
+    pub bundles: Vec<PathBuf>,
+    pub allow_untrusted: bool,
+    pub limits: Limits,
+    pub quiet: bool,
+}
+
+/// Outcome of `kstig analyze`.
+pub struct AnalyzeOutcome {
+    pub nodes: Vec<(String, Assessment)>,
+    pub cluster: Assessment,
+    pub refused: Vec<(String, String)>,
+    pub written: Vec<PathBuf>,
+}
+
+impl AnalyzeOutcome {
+    pub fn exit_code(&self) -> i32 {
+        if !self.refused.is_empty() {
+            exit::REFUSED
+        } else if self
+            .nodes
+            .iter()
+            .any(|(_, a)| a.results.iter().any(|r| r.status == Status::Open))
+            || self
+                .cluster
+                .results
+                .iter()
+                .any(|r| r.status == Status::Open)
+        {
+            exit::OPEN_FINDINGS
+        } else {
+            exit::OK
+        }
+    }
+}
+
+/// The generation time: `SOURCE_DATE_EPOCH` when set (reproducible output), else now.
+pub fn generation_time() -> String {
+    let secs = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs() as i64)
+                .unwrap_or(0)
+        });
+    rfc3339(secs)
+}
+
+/// Seconds since the epoch as `YYYY-MM-DDTHH:MM:SSZ` (UTC).
+pub fn rfc3339(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // Civil-from-days (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = if m <= 2 { y + 1 } else { y };
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        (rem % 3600) / 60,
+        rem % 60
+    )
+}
+
+/// A file name safe for any host name (no path separators or control characters).
+pub fn safe_name(host: &str) -> String {
+    let s: String = host
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(200)
+        .collect();
+    let s = s.trim_start_matches('.').to_string();
+    if s.is_empty() || s == "cluster" {
+        format!("host-{s}")
+    } else {
+        s
+    }
+}
+
+/// Write `bytes` to `dir/name` atomically (temp file in `dir`, fsync, rename).
+pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, CliError> {
+    let target = dir.join(name);
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".kstig-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| {
+            err(format!(
+                "{}: cannot create a temporary file: {e}",
+                dir.display()
+            ))
+        })?;
+    tmp.write_all(bytes)
+        .and_then(|_| tmp.as_file().sync_all())
+        .map_err(|e| err(format!("{}: cannot write: {e}", target.display())))?;
+    tmp.persist(&target)
+        .map_err(|e| err(format!("{}: cannot replace: {}", target.display(), e.error)))?;
+    Ok(target)
+}
+
+/// `kstig analyze`.
+pub fn analyze(
+    opts: &AnalyzeOptions,
+    mut progress: impl FnMut(usize, usize, &Path),
+) -> Result<AnalyzeOutcome, CliError> {
+    let keys = if opts.allow_untrusted && opts.trust.is_empty() {
+        Vec::new()
+    } else {
+        load_trust(&opts.trust)?
+    };
+    let bench = load_benchmark(opts.benchmark.as_deref())?;
+    if bench.info.builtin && !opts.quiet {
+        eprintln!(
+            "kstig: warning: no --benchmark given: using the built-in {} catalogue (ids, severities, short titles); checklists will lack DISA's rule text",
+            bench.info.label
+        );
+    }
+    let paths = expand_bundles(&opts.bundles)?;
+    std::fs::create_dir_all(&opts.out).map_err(|e| {
+        err(format!(
+            "{}: cannot create output folder: {e}",
+            opts.out.display()
+        ))
+    })?;
+
+    let mut nodes: Vec<(String, Assessment)> = Vec::new();
+    let mut refused = Vec::new();
+    for (i, p) in paths.iter().enumerate() {
+        progress(i, paths.len(), p);
+        match read_bundle(p, &keys, &opts.limits, opts.allow_untrusted) {
+            Ok(b) => {
+                let node = Node::new(&b);
+                let mut target = results::target_of(&node);
+                if let Some(problem) = &b.signature_problem {
+                    target.comment = format!(
+                        "UNTRUSTED EVIDENCE (analyzed with --allow-untrusted: {problem}). {}",
+                        target.comment
+                    );
+                }
+                let a = results::assess_node(&node, &bench, target);
+                nodes.push((p.display().to_string(), a));
+            }
+            Err(reason) => refused.push((p.display().to_string(), reason)),
+        }
+    }
+    progress(paths.len(), paths.len(), Path::new(""));
+    // One checklist per host: the newest bundle wins.
+    nodes.sort_by(|a, b| {
+        a.1.target
+            .host_name
+            .cmp(&b.1.target.host_name)
+            .then(b.1.target.collected.cmp(&a.1.target.collected))
+    });
+    let mut kept: Vec<(String, Assessment)> = Vec::new();
+    for (path, a) in nodes {
+        if let Some(prev) = kept.last() {
+            if prev.1.target.host_name == a.target.host_name {
+                if !opts.quiet {
+                    eprintln!(
+                        "kstig: {path}: older bundle for host {} ({}) superseded by {} ({})",
+                        a.target.host_name, a.target.collected, prev.0, prev.1.target.collected
+                    );
+                }
+                continue;
+            }
+        }
+        kept.push((path, a));
+    }
+    let assessments: Vec<Assessment> = kept.iter().map(|(_, a)| a.clone()).collect();
+    let cluster_target = Target {
+        host_name: "cluster".into(),
+        role: "cluster".into(),
+        comment: format!(
+            "kstig roll-up of {} node(s): {}",
+            kept.len(),
+            kept.iter()
+                .map(|(_, a)| a.target.host_name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        ..Target::default()
+    };
+    let cluster = results::rollup(&bench, &assessments, cluster_target);
+    let time = generation_time();
+
+    // Render everything first, then write: a failure leaves no partial set.
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let doc = ResultsDoc {
+        format: results::FORMAT.into(),
+        generator: results::GeneratorDoc {
+            name: "kstig".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            time: time.clone(),
+        },
+        benchmark: results::benchmark_doc(&bench.info, bench.rules.len()),
+        nodes: kept.iter().map(|(p, a)| results::node_doc(a, p)).collect(),
+        cluster: results::ClusterDoc {
+            rules: cluster.results.iter().map(results::rule_doc).collect(),
+        },
+        refused: refused
+            .iter()
+            .map(|(b, r)| results::RefusedDoc {
+                bundle: b.clone(),
+                reason: r.clone(),
+            })
+            .collect(),
+    };
+    let mut json = serde_json::to_vec_pretty(&doc)
+        .map_err(|e| err(format!("cannot render results.json: {e}")))?;
+    json.push(b'\n');
+    files.push(("results.json".into(), json));
+    let mut written = Vec::new();
+    for (name, bytes) in &files {
+        written.push(write_atomic(&opts.out, name, bytes)?);
+    }
+    Ok(AnalyzeOutcome {
+        nodes: kept,
+        cluster,
+        refused,
+        written,
+    })
+}
+
+/// The terminal summary table.
+pub fn summary_table(outcome: &AnalyzeOutcome) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{:<28} {:<14} {:>6} {:>7} {:>8} {:>6} {:>5} {:>5}",
+        "HOST", "ROLE", "CAT I", "CAT II", "CAT III", "NaF", "N/A", "NR"
+    );
+    let mut row = |host: &str, role: &str, a: &Assessment| {
+        let c = results::counts(&a.results);
+        let _ = writeln!(
+            s,
+            "{:<28} {:<14} {:>6} {:>7} {:>8} {:>6} {:>5} {:>5}",
+            host.chars().take(28).collect::<String>(),
+            role,
+            c.open_high,
+            c.open_medium,
+            c.open_low,
+            c.not_a_finding,
+            c.not_applicable,
+            c.not_reviewed
+        );
+    };
+    for (_, a) in &outcome.nodes {
+        row(&a.target.host_name, &a.target.role, a);
+    }
+    row("cluster (roll-up)", "", &outcome.cluster);
+    let _ = writeln!(s, "CAT I/II/III = open findings by severity; NaF = not a finding; N/A = not applicable; NR = not reviewed");
+    for (b, r) in &outcome.refused {
+        let _ = writeln!(s, "REFUSED {b}: {r}");
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(1_700_000_000), "2023-11-14T22:13:20Z");
+        assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+    }
+
+    #[test]
+    fn names() {
+        assert_eq!(safe_name("k8s-cp-01"), "k8s-cp-01");
+        assert_eq!(safe_name("../../etc/x"), "_.._etc_x");
+        assert_eq!(safe_name(""), "host-");
+        assert_eq!(safe_name("cluster"), "host-cluster");
+    }
+}
