@@ -4,6 +4,7 @@
 pub mod bundle;
 pub mod capture;
 pub mod cluster;
+pub mod collect;
 pub mod command;
 pub mod hostfacts;
 pub mod manifest;
