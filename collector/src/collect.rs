@@ -9,8 +9,8 @@ use crate::cluster;
 use crate::command::{self, Env};
 use crate::hostfacts;
 use crate::manifest::{
-    ClusterDump, CollectionError, CollectorInfo, CommandRecord, Content, FileRecord, FileType, Manifest,
-    ProcessRecord, Signer, FORMAT,
+    ClusterDump, CollectionError, CollectorInfo, CommandRecord, Content, FileRecord, FileType,
+    Manifest, ProcessRecord, Signer, FORMAT,
 };
 use crate::paths::{self, FlagRule, IdNames, Known, NodeFs, PathError, WalkSpec};
 use crate::procfs;
@@ -113,7 +113,6 @@ struct Visit {
     hint: Hint,
     walk: Option<WalkState>,
     ref_depth: u32,
-    report_missing: bool,
 }
 
 impl Visit {
@@ -125,7 +124,6 @@ impl Visit {
             hint: Hint::Auto,
             walk: None,
             ref_depth: 0,
-            report_missing: false,
         }
     }
 }
@@ -184,22 +182,34 @@ pub fn collect(opts: &Options) -> Result<Collection, CollectError> {
             Vec::new()
         }
     };
-    let mut commands = if opts.live { c.version_probes() } else { Vec::new() };
+    let mut commands = if opts.live {
+        c.version_probes()
+    } else {
+        Vec::new()
+    };
     let cluster = c.cluster(&mut commands)?;
 
     let mut files = std::mem::take(&mut c.files);
     files.sort_by(|a, b| a.path.cmp(&b.path).then(a.via.cmp(&b.via)));
     let mut images = std::mem::take(&mut c.images);
-    images.sort_by(|a, b| (&a.manifest, &a.container, &a.image).cmp(&(&b.manifest, &b.container, &b.image)));
+    images.sort_by(|a, b| {
+        (&a.manifest, &a.container, &a.image).cmp(&(&b.manifest, &b.container, &b.image))
+    });
     images.dedup();
     let errors = std::mem::take(&mut c.errors);
 
-    let bundle_id = if opts.reproducible { String::new() } else { random_id()? };
+    let bundle_id = if opts.reproducible {
+        String::new()
+    } else {
+        random_id()?
+    };
     let summary = Summary {
         files: files.len(),
         withheld: files
             .iter()
-            .filter(|f| f.file_type == FileType::File && matches!(f.content, Content::Withheld { .. }))
+            .filter(|f| {
+                f.file_type == FileType::File && matches!(f.content, Content::Withheld { .. })
+            })
             .count(),
         redacted: c.redacted + processes.iter().map(|p| u64::from(p.redacted)).sum::<u64>(),
         processes: processes.len(),
@@ -266,7 +276,11 @@ pub fn compact_time(secs: i64) -> String {
 fn civil(secs: i64) -> (i64, u32, u32, u32, u32, u32) {
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
-    let (h, mi, s) = ((rem / 3600) as u32, ((rem % 3600) / 60) as u32, (rem % 60) as u32);
+    let (h, mi, s) = (
+        (rem / 3600) as u32,
+        ((rem % 3600) / 60) as u32,
+        (rem % 60) as u32,
+    );
     // Howard Hinnant's days-to-civil.
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
@@ -315,16 +329,19 @@ impl Collector<'_> {
                     v.hint = Hint::Binary;
                     v.via = if containerised { Some(p.pid) } else { None };
                     self.queue.push_back(v);
-                    if self.opts.live && !containerised && paths::BINARY_NAMES.contains(&paths::basename(&exe)) {
+                    if self.opts.live
+                        && !containerised
+                        && paths::BINARY_NAMES.contains(&paths::basename(&exe))
+                    {
                         self.probe.insert(exe);
                     }
                 }
             }
             for r in paths::argv_paths(&argv) {
-                let reason = format!("argv {} --{}", p.component, r.name);
-                self.queue_ref(&r.path, &r.name, &reason, None, 0, true);
+                let reason = format!("argv {} {}", p.component, flag_shown(&r.name));
+                self.queue_ref(&r.path, &r.name, &reason, None, 0);
                 if containerised {
-                    self.queue_ref(&r.path, &r.name, &reason, Some(p.pid), 0, false);
+                    self.queue_ref(&r.path, &r.name, &reason, Some(p.pid), 0);
                 }
             }
             out.push(ProcessRecord {
@@ -341,7 +358,14 @@ impl Collector<'_> {
     }
 
     /// Queue a path named by flag or key `name`.
-    fn queue_ref(&mut self, path: &str, name: &str, reason: &str, via: Option<u32>, ref_depth: u32, report_missing: bool) {
+    fn queue_ref(
+        &mut self,
+        path: &str,
+        name: &str,
+        reason: &str,
+        via: Option<u32>,
+        ref_depth: u32,
+    ) {
         let mut v = Visit {
             path: path.to_string(),
             via,
@@ -349,7 +373,6 @@ impl Collector<'_> {
             hint: Hint::Auto,
             walk: None,
             ref_depth,
-            report_missing,
         };
         match paths::flag_rule(name) {
             FlagRule::Config => v.hint = Hint::Config,
@@ -361,7 +384,8 @@ impl Collector<'_> {
                 // RKE2/k3s data dirs hold server/ and agent/; anything else is etcd's.
                 let rancher = ["server", "agent"].iter().any(|sub| {
                     let fs = self.fs_for(via);
-                    fs.lstat(&format!("{path}/{sub}")).is_ok_and(|(_, m)| m.is_dir())
+                    fs.lstat(&format!("{path}/{sub}"))
+                        .is_ok_and(|(_, m)| m.is_dir())
                 });
                 if rancher {
                     v.hint = Hint::MetadataOnly("data directory");
@@ -370,7 +394,6 @@ impl Collector<'_> {
                         s.path = format!("{path}/{sub}");
                         s.hint = Hint::Auto;
                         s.walk = Some(self.start_walk(paths::WALK_RANCHER_DATA));
-                        s.report_missing = false;
                         self.queue.push_back(s);
                     }
                 } else {
@@ -381,7 +404,6 @@ impl Collector<'_> {
                 v.hint = Hint::MetadataOnly("log");
                 let mut dir = v.clone();
                 dir.path = paths::parent(path);
-                dir.report_missing = false;
                 self.queue.push_back(dir);
             }
             FlagRule::Metadata => v.hint = Hint::MetadataOnly("data directory"),
@@ -425,7 +447,9 @@ impl Collector<'_> {
                     }
                     self.queue.push_back(v);
                 }
-                if *dir == "/etc/systemd/system" && (name.ends_with(".wants") || name.ends_with(".requires")) {
+                if *dir == "/etc/systemd/system"
+                    && (name.ends_with(".wants") || name.ends_with(".requires"))
+                {
                     let Ok((links, _)) = self.fs.list_dir(&path) else {
                         continue;
                     };
@@ -442,7 +466,9 @@ impl Collector<'_> {
         let mut dirs: BTreeSet<String> = BTreeSet::new();
         for dir in paths::BINARY_DIRS {
             if let Ok(resolved) = self.fs.resolve(dir) {
-                if self.fs.lstat(&resolved).is_ok_and(|(_, m)| m.is_dir()) && dirs.insert(resolved.clone()) {
+                if self.fs.lstat(&resolved).is_ok_and(|(_, m)| m.is_dir())
+                    && dirs.insert(resolved.clone())
+                {
                     for name in paths::BINARY_NAMES {
                         let mut v = Visit::new(&format!("{resolved}/{name}"), "kubernetes binary");
                         v.hint = Hint::Binary;
@@ -463,7 +489,11 @@ impl Collector<'_> {
         if self.files.len() >= MAX_FILES {
             if !self.capped {
                 self.capped = true;
-                self.error(&v.path, "cap", &format!("more than {MAX_FILES} paths; the rest were skipped"));
+                self.error(
+                    &v.path,
+                    "cap",
+                    &format!("more than {MAX_FILES} paths; the rest were skipped"),
+                );
             }
             return;
         }
@@ -477,16 +507,18 @@ impl Collector<'_> {
                 self.error(&v.path, "symlink-loop", "too many levels of symbolic links");
                 return;
             }
-            Err(PathError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
-                if v.report_missing {
-                    self.error(&v.path, "stat", &format!("not found ({})", v.reason));
-                }
+            // Absent paths are not errors: the manifest simply has no record
+            // (a flag naming a missing file is itself evidence for the analyzer).
+            Err(PathError::Io(e))
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+                ) =>
+            {
                 return;
             }
             Err(e) => {
-                if v.via.is_none() || v.report_missing {
-                    self.error(&v.path, "stat", &e.to_string());
-                }
+                self.error(&v.path, "stat", &e.to_string());
                 return;
             }
         };
@@ -559,7 +591,11 @@ impl Collector<'_> {
                         }
                     }
                 }
-                if v.hint == Hint::Binary && self.opts.live && v.via.is_none() && meta.mode() & 0o111 != 0 {
+                if v.hint == Hint::Binary
+                    && self.opts.live
+                    && v.via.is_none()
+                    && meta.mode() & 0o111 != 0
+                {
                     self.probe.insert(v.path.clone());
                 }
                 self.files.push(record);
@@ -569,7 +605,14 @@ impl Collector<'_> {
     }
 
     /// Record a symlink's target and follow it inside the root.
-    fn symlink(&mut self, fs: &NodeFs, v: &Visit, resolved: &str, host: &Path, record: &mut FileRecord) {
+    fn symlink(
+        &mut self,
+        fs: &NodeFs,
+        v: &Visit,
+        resolved: &str,
+        host: &Path,
+        record: &mut FileRecord,
+    ) {
         let target = match std::fs::read_link(host) {
             Ok(t) => t.to_string_lossy().into_owned(),
             Err(e) => {
@@ -583,13 +626,17 @@ impl Collector<'_> {
         };
         // Loops (a -> b -> a, a -> a) show up when resolving the whole chain.
         if let Err(PathError::Loop) = fs.resolve(resolved) {
-            self.error(&v.path, "symlink-loop", &format!("symlink loop through {target}"));
+            self.error(
+                &v.path,
+                "symlink-loop",
+                &format!("symlink loop through {target}"),
+            );
             return;
         }
         let mut follow = v.clone();
+        follow.hint = link_hint(&v.path, v.hint);
         follow.path = next;
         follow.reason = format!("{} (symlink target of {})", v.reason, v.path);
-        follow.report_missing = false;
         self.queue.push_front(follow);
     }
 
@@ -605,7 +652,11 @@ impl Collector<'_> {
             }
         };
         if bad > 0 {
-            self.error(&v.path, "readdir", &format!("{bad} entries with non-UTF-8 names skipped"));
+            self.error(
+                &v.path,
+                "readdir",
+                &format!("{bad} entries with non-UTF-8 names skipped"),
+            );
         }
         let budget = self.walk_budget.get(state.id).copied().unwrap_or(0) as usize;
         if names.len() > budget {
@@ -631,7 +682,6 @@ impl Collector<'_> {
             } else {
                 format!("{}/{name}", v.path)
             };
-            child.report_missing = false;
             child.hint = match state.spec.metadata_only {
                 Some(why) => Hint::MetadataOnly(why),
                 None => match v.hint {
@@ -666,8 +716,7 @@ impl Collector<'_> {
             } else {
                 format!("named in {} ({})", v.path, r.name)
             };
-            let report = is_flag_like(text, &r.name) || matches!(r.name.as_str(), "certificate-authority" | "client-certificate" | "client-key");
-            self.queue_ref(&r.path, &r.name, &reason, v.via, v.ref_depth + 1, report);
+            self.queue_ref(&r.path, &r.name, &reason, v.via, v.ref_depth + 1);
         }
     }
 
@@ -718,7 +767,10 @@ impl Collector<'_> {
         records
     }
 
-    fn cluster(&mut self, commands: &mut Vec<CommandRecord>) -> Result<Option<ClusterDump>, CollectError> {
+    fn cluster(
+        &mut self,
+        commands: &mut Vec<CommandRecord>,
+    ) -> Result<Option<ClusterDump>, CollectError> {
         match self.opts.cluster.clone() {
             ClusterSource::Skip => Ok(None),
             ClusterSource::File(path) => {
@@ -727,10 +779,11 @@ impl Collector<'_> {
                     path: shown.clone(),
                     message: e.to_string(),
                 })?;
-                let filtered = cluster::filter_stream(file).map_err(|e| CollectError::ClusterFile {
-                    path: shown.clone(),
-                    message: e.to_string(),
-                })?;
+                let filtered =
+                    cluster::filter_stream(file).map_err(|e| CollectError::ClusterFile {
+                        path: shown.clone(),
+                        message: e.to_string(),
+                    })?;
                 self.redacted += filtered.stats.redacted;
                 self.writer.add(cluster::MEMBER, filtered.json)?;
                 Ok(Some(ClusterDump {
@@ -747,7 +800,9 @@ impl Collector<'_> {
                 if !self.opts.live {
                     return Ok(None);
                 }
-                let (Some(kubectl), Some(kubeconfig)) = (find_on_path("kubectl"), self.admin_kubeconfig()) else {
+                let (Some(kubectl), Some(kubeconfig)) =
+                    (find_on_path("kubectl"), self.admin_kubeconfig())
+                else {
                     return Ok(None);
                 };
                 Ok(self.run_kubectl(&kubectl, Some(&kubeconfig), commands))
@@ -769,7 +824,12 @@ impl Collector<'_> {
         None
     }
 
-    fn run_kubectl(&mut self, kubectl: &Path, kubeconfig: Option<&Path>, commands: &mut Vec<CommandRecord>) -> Option<ClusterDump> {
+    fn run_kubectl(
+        &mut self,
+        kubectl: &Path,
+        kubeconfig: Option<&Path>,
+        commands: &mut Vec<CommandRecord>,
+    ) -> Option<ClusterDump> {
         let mut argv = vec![kubectl.to_string_lossy().into_owned()];
         if let Some(kc) = kubeconfig {
             argv.push("--kubeconfig".to_string());
@@ -777,20 +837,21 @@ impl Collector<'_> {
         }
         argv.extend(cluster::kubectl_args());
         let shown = argv[0].clone();
-        let running = match command::spawn(&argv, Env::Inherit, KUBECTL_TIMEOUT, cluster::filter_stream) {
-            Ok(r) => r,
-            Err(e) => {
-                self.error(&shown, "kubectl", &format!("did not start: {e}"));
-                commands.push(CommandRecord {
-                    argv,
-                    exit_status: None,
-                    duration_ms: 0,
-                    stdout_member: None,
-                    error: Some(format!("did not start: {e}")),
-                });
-                return None;
-            }
-        };
+        let running =
+            match command::spawn(&argv, Env::Inherit, KUBECTL_TIMEOUT, cluster::filter_stream) {
+                Ok(r) => r,
+                Err(e) => {
+                    self.error(&shown, "kubectl", &format!("did not start: {e}"));
+                    commands.push(CommandRecord {
+                        argv,
+                        exit_status: None,
+                        duration_ms: 0,
+                        stdout_member: None,
+                        error: Some(format!("did not start: {e}")),
+                    });
+                    return None;
+                }
+            };
         let done = running.wait();
         let mut error = done.error.clone();
         let mut dump = None;
@@ -834,9 +895,27 @@ impl Collector<'_> {
     }
 }
 
-/// Whether `name` appears as a `--name` flag in the text (so a missing path is worth reporting).
-fn is_flag_like(text: &str, name: &str) -> bool {
-    !name.is_empty() && text.contains(&format!("--{name}"))
+/// The hint a symlink passes to its target: what the link's own name and
+/// hint would make of a file (a link named `ca.key` or `token` keeps its
+/// target withheld, a link named `admin.conf` makes its target configuration).
+fn link_hint(link: &str, hint: Hint) -> Hint {
+    match capture::decide(link, hint) {
+        capture::Decision::MetadataOnly(r) => Hint::MetadataOnly(r),
+        capture::Decision::HashOnly(r) if r == capture::REASON_BINARY => Hint::Binary,
+        capture::Decision::HashOnly(r) if r == capture::REASON_NOT_CONFIG => hint,
+        capture::Decision::HashOnly(r) => Hint::Withhold(r),
+        capture::Decision::Capture { cert_only: true } => Hint::CertOrKey,
+        capture::Decision::Capture { cert_only: false } => Hint::Config,
+    }
+}
+
+/// A flag name as written on a command line: `-c`, `--config`.
+fn flag_shown(name: &str) -> String {
+    if name.chars().count() == 1 {
+        format!("-{name}")
+    } else {
+        format!("--{name}")
+    }
 }
 
 /// An executable named `name` in `$PATH` (of the collecting machine: live only).

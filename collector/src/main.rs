@@ -95,7 +95,13 @@ fn fail(message: impl std::fmt::Display) -> ExitCode {
 fn file_safe(host: &str) -> String {
     let s: String = host
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '.' || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '.' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     let s = s.trim_start_matches('.').to_string();
     if s.is_empty() {
@@ -133,7 +139,11 @@ fn main() -> ExitCode {
     let epoch = match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(v) if !v.trim().is_empty() => match v.trim().parse::<i64>() {
             Ok(e) if e >= 0 => Some(e),
-            _ => return fail(format!("SOURCE_DATE_EPOCH={v:?} is not a non-negative integer")),
+            _ => {
+                return fail(format!(
+                    "SOURCE_DATE_EPOCH={v:?} is not a non-negative integer"
+                ))
+            }
         },
         _ => None,
     };
@@ -170,13 +180,14 @@ fn main() -> ExitCode {
         file_safe(&collection.manifest.host.hostname),
         collect::compact_time(opts.created)
     );
-    let bytes = match collection
-        .writer
-        .finish(collection.manifest, &key, opts.created.max(0) as u64)
-    {
-        Ok(b) => b,
-        Err(e) => return fail(format!("cannot build the bundle: {e}")),
-    };
+    let bytes =
+        match collection
+            .writer
+            .finish(collection.manifest, &key, opts.created.max(0) as u64)
+        {
+            Ok(b) => b,
+            Err(e) => return fail(format!("cannot build the bundle: {e}")),
+        };
     let final_path = cli.out.join(&name);
     if let Err(e) = write_atomically(&cli.out, &final_path, &bytes) {
         return fail(format!("cannot write {}: {e}", final_path.display()));
@@ -185,7 +196,12 @@ fn main() -> ExitCode {
     println!("sha256 {}", collector::redact::sha256_hex(&bytes));
     println!(
         "files {}, withheld {}, redacted {}, processes {}, commands {}, errors {}",
-        summary.files, summary.withheld, summary.redacted, summary.processes, summary.commands, summary.errors
+        summary.files,
+        summary.withheld,
+        summary.redacted,
+        summary.processes,
+        summary.commands,
+        summary.errors
     );
     if summary.errors > 0 {
         ExitCode::from(1)
