@@ -3,7 +3,6 @@
 
 use crate::paths::{self, open_regular};
 use crate::redact;
-use sha2::{Digest, Sha256};
 use std::fs::Metadata;
 use std::io::Read;
 use std::os::unix::fs::{FileTypeExt, MetadataExt};
@@ -288,7 +287,9 @@ fn withheld_reason(decision: Decision) -> &'static str {
 /// (`None` when there were more or `keep_cap` is 0). Stops hashing at
 /// [`HASH_CAP`] bytes read (a file growing while read).
 pub fn hash_stream(mut r: impl Read, keep_cap: u64) -> std::io::Result<(String, Option<Vec<u8>>)> {
-    let mut hasher = Sha256::new();
+    // ring's SHA-256 is assembly with SHA-NI where the CPU has it: binaries
+    // of 50-100 MB hash several times faster than with the portable code.
+    let mut hasher = ring::digest::Context::new(&ring::digest::SHA256);
     let mut kept: Option<Vec<u8>> = if keep_cap > 0 { Some(Vec::new()) } else { None };
     let mut buf = vec![0u8; 64 * 1024];
     let mut total: u64 = 0;
@@ -314,7 +315,7 @@ pub fn hash_stream(mut r: impl Read, keep_cap: u64) -> std::io::Result<(String, 
             ));
         }
     }
-    Ok((redact::hex(&hasher.finalize()), kept))
+    Ok((redact::hex(hasher.finish().as_ref()), kept))
 }
 
 /// PEM block labels that are public.

@@ -6,7 +6,6 @@
 //! 128+N killed by signal N (SIGINT 130, SIGTERM 143) after removing the
 //! temporary file.
 
-use clap::Parser;
 use collector::collect::{self, ClusterSource, Options};
 use collector::sign::SigningKey;
 use std::ffi::CString;
@@ -17,33 +16,120 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicPtr, Ordering};
 
-#[derive(Parser, Debug)]
-#[command(
-    name = "kstig-collect",
-    version,
-    about = "Collect a node's Kubernetes STIG evidence into one signed bundle",
-    after_help = "Exit codes: 0 bundle written; 1 bundle written with collection errors; 2 usage, key, input or output error."
-)]
+const USAGE: &str = "\
+Collect a node's Kubernetes STIG evidence into one signed bundle.
+
+Usage: kstig-collect --key KEY --out DIR [--root DIR] [--kubectl PATH | --cluster-json FILE | --no-cluster]
+
+Options:
+  --key KEY            Ed25519 signing key (PKCS#8 PEM)
+  --out DIR            directory the bundle is written to (created if missing)
+  --root DIR           treat DIR as the node's root file system (/proc included)
+                       instead of the running machine; no binaries are run
+  --kubectl PATH       run this kubectl for the cluster objects
+  --cluster-json FILE  include a cluster dump made earlier instead of running kubectl
+  --no-cluster         do not collect cluster objects
+  -h, --help           print this help
+  -V, --version        print the version
+
+Exit codes: 0 bundle written; 1 bundle written with collection errors;
+2 usage, key, input or output error (no bundle).
+";
+
+/// Command line. Parsed by hand: six flags do not need an argument-parsing
+/// crate, and the static binary must stay within 1 MiB.
+#[derive(Debug, Default, PartialEq, Eq)]
 struct Cli {
-    /// Ed25519 signing key (PKCS#8 PEM).
-    #[arg(long, value_name = "KEY")]
     key: PathBuf,
-    /// Directory the bundle is written to (created if missing).
-    #[arg(long, value_name = "DIR")]
     out: PathBuf,
-    /// Treat DIR as the node's root file system (/proc included) instead of
-    /// the running machine; no binaries are run.
-    #[arg(long, value_name = "DIR")]
     root: Option<PathBuf>,
-    /// Run this kubectl for the cluster objects.
-    #[arg(long, value_name = "PATH", conflicts_with_all = ["cluster_json", "no_cluster"])]
     kubectl: Option<PathBuf>,
-    /// Include a cluster dump made earlier (`kubectl get ... -o json`) instead of running kubectl.
-    #[arg(long, value_name = "FILE", conflicts_with = "no_cluster")]
     cluster_json: Option<PathBuf>,
-    /// Do not collect cluster objects.
-    #[arg(long)]
     no_cluster: bool,
+}
+
+/// What the command line asks for.
+#[derive(Debug, PartialEq, Eq)]
+enum Parsed {
+    Run(Cli),
+    Help,
+    Version,
+}
+
+fn parse_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<Parsed, String> {
+    let mut cli = Cli::default();
+    let mut key = None;
+    let mut out = None;
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        let arg = arg
+            .into_string()
+            .map_err(|a| format!("argument {a:?} is not UTF-8"))?;
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
+            _ => (arg.clone(), None),
+        };
+        let mut value = |name: &str| -> Result<PathBuf, String> {
+            let v = match inline.clone() {
+                Some(v) => v,
+                None => args
+                    .next()
+                    .map(|v| v.to_string_lossy().into_owned())
+                    .ok_or_else(|| format!("{name} needs a value"))?,
+            };
+            if v.is_empty() {
+                return Err(format!("{name} needs a value"));
+            }
+            Ok(PathBuf::from(v))
+        };
+        let dup = |set: bool, name: &str| -> Result<(), String> {
+            if set {
+                Err(format!("{name} given twice"))
+            } else {
+                Ok(())
+            }
+        };
+        match flag.as_str() {
+            "-h" | "--help" => return Ok(Parsed::Help),
+            "-V" | "--version" => return Ok(Parsed::Version),
+            "--key" => {
+                dup(key.is_some(), "--key")?;
+                key = Some(value("--key")?);
+            }
+            "--out" => {
+                dup(out.is_some(), "--out")?;
+                out = Some(value("--out")?);
+            }
+            "--root" => {
+                dup(cli.root.is_some(), "--root")?;
+                cli.root = Some(value("--root")?);
+            }
+            "--kubectl" => {
+                dup(cli.kubectl.is_some(), "--kubectl")?;
+                cli.kubectl = Some(value("--kubectl")?);
+            }
+            "--cluster-json" => {
+                dup(cli.cluster_json.is_some(), "--cluster-json")?;
+                cli.cluster_json = Some(value("--cluster-json")?);
+            }
+            "--no-cluster" if inline.is_none() => cli.no_cluster = true,
+            other => return Err(format!("unexpected argument {other:?}")),
+        }
+    }
+    let chosen = [
+        cli.kubectl.is_some(),
+        cli.cluster_json.is_some(),
+        cli.no_cluster,
+    ]
+    .iter()
+    .filter(|b| **b)
+    .count();
+    if chosen > 1 {
+        return Err("--kubectl, --cluster-json and --no-cluster exclude each other".to_string());
+    }
+    cli.key = key.ok_or("--key KEY is required")?;
+    cli.out = out.ok_or("--out DIR is required")?;
+    Ok(Parsed::Run(cli))
 }
 
 /// The temporary bundle file, removed by the signal handler.
@@ -112,7 +198,21 @@ fn file_safe(host: &str) -> String {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match parse_args(std::env::args_os().skip(1)) {
+        Ok(Parsed::Run(cli)) => cli,
+        Ok(Parsed::Help) => {
+            print!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Ok(Parsed::Version) => {
+            println!("kstig-collect {}", env!("CARGO_PKG_VERSION"));
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("kstig-collect: {e}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
     install_signal_handlers();
 
     let key = match SigningKey::from_pem_file(&cli.key) {
@@ -238,4 +338,57 @@ fn write_atomically(dir: &Path, final_path: &Path, bytes: &[u8]) -> std::io::Res
     }
     set_temp_path(None);
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Parsed, String> {
+        parse_args(args.iter().map(std::ffi::OsString::from))
+    }
+
+    #[test]
+    fn parses_the_command_line() {
+        let p = parse(&[
+            "--key",
+            "k",
+            "--out=o",
+            "--root",
+            "/r",
+            "--kubectl",
+            "/usr/bin/kubectl",
+        ])
+        .unwrap();
+        assert_eq!(
+            p,
+            Parsed::Run(Cli {
+                key: "k".into(),
+                out: "o".into(),
+                root: Some("/r".into()),
+                kubectl: Some("/usr/bin/kubectl".into()),
+                cluster_json: None,
+                no_cluster: false,
+            })
+        );
+        assert_eq!(parse(&["--help"]).unwrap(), Parsed::Help);
+        assert_eq!(parse(&["--key", "k", "-V"]).unwrap(), Parsed::Version);
+        assert!(parse(&["--out", "o"]).is_err());
+        assert!(parse(&["--key", "k"]).is_err());
+        assert!(parse(&["--key"]).is_err());
+        assert!(parse(&["--key", "k", "--out", "o", "--bogus"]).is_err());
+        assert!(parse(&["--key", "k", "--key", "k2", "--out", "o"]).is_err());
+        assert!(parse(&[
+            "--key",
+            "k",
+            "--out",
+            "o",
+            "--no-cluster",
+            "--cluster-json",
+            "f"
+        ])
+        .is_err());
+        assert!(parse(&["--key=", "--out", "o"]).is_err());
+        assert!(parse(&["--key", "k", "--out", "o", "--no-cluster=yes"]).is_err());
+    }
 }
