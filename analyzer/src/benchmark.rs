@@ -175,6 +175,12 @@ pub(crate) fn load_bytes_with(
     bytes: &[u8],
     limits: &Limits,
 ) -> Result<Benchmark, BenchmarkError> {
+    let mut b = load_any(name, bytes, limits)?;
+    b.info.rule_count = b.rules.len();
+    Ok(b)
+}
+
+fn load_any(name: &str, bytes: &[u8], limits: &Limits) -> Result<Benchmark, BenchmarkError> {
     let size = bytes.len() as u64;
     if archive::is_zip(bytes) {
         if size > limits.max_zip {

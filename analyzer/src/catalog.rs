@@ -65,7 +65,7 @@ pub fn builtin_benchmark() -> Benchmark {
         builtin: true,
         ..BenchmarkInfo::default()
     };
-    let rules = table::ENTRIES
+    let rules: Vec<RuleText> = table::ENTRIES
         .iter()
         .map(|e| RuleText {
             vuln_id: e.vuln_id.to_string(),
@@ -79,6 +79,8 @@ pub fn builtin_benchmark() -> Benchmark {
             ..RuleText::default()
         })
         .collect();
+    let mut info = info;
+    info.rule_count = rules.len();
     Benchmark { info, rules }
 }
 

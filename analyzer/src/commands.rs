@@ -293,11 +293,17 @@ pub struct AnalyzeOptions {
     pub allow_untrusted: bool,
     pub limits: Limits,
     pub quiet: bool,
+    /// `--previous FILE_OR_DIR` / `HOST=FILE` arguments.
+    pub previous: Vec<String>,
+    /// Checklist marking (`--marking CUI`).
+    pub marking: String,
 }
 
 /// Outcome of `kstig analyze`.
 pub struct AnalyzeOutcome {
     pub nodes: Vec<(String, Assessment)>,
+    /// Per bundle path: (drift lines, evidence problems).
+    pub notes: std::collections::BTreeMap<String, (Vec<String>, Vec<String>)>,
     pub cluster: Assessment,
     pub refused: Vec<(String, String)>,
     pub written: Vec<PathBuf>,
@@ -421,6 +427,7 @@ pub fn analyze(
         );
     }
     let paths = expand_bundles(&opts.bundles)?;
+    let previous = crate::carry::Previous::load(&opts.previous).map_err(err)?;
     std::fs::create_dir_all(&opts.out).map_err(|e| {
         err(format!(
             "{}: cannot create output folder: {e}",
@@ -429,6 +436,7 @@ pub fn analyze(
     })?;
 
     let mut nodes: Vec<(String, Assessment)> = Vec::new();
+    let mut notes = std::collections::BTreeMap::new();
     let mut refused = Vec::new();
     for (i, p) in paths.iter().enumerate() {
         progress(i, paths.len(), p);
@@ -442,7 +450,15 @@ pub fn analyze(
                         target.comment
                     );
                 }
+                let drift = node.drift();
+                if !drift.is_empty() {
+                    target.comment.push_str(&format!(
+                        " DRIFT between running processes and manifests: {}",
+                        drift.join("; ")
+                    ));
+                }
                 let a = results::assess_node(&node, &bench, target);
+                notes.insert(p.display().to_string(), (drift, node.problems.clone()));
                 nodes.push((p.display().to_string(), a));
             }
             Err(reason) => refused.push((p.display().to_string(), reason)),
@@ -471,6 +487,20 @@ pub fn analyze(
         }
         kept.push((path, a));
     }
+    if !previous.is_empty() {
+        for (_, a) in kept.iter_mut() {
+            previous.apply(a);
+        }
+        let known: Vec<&str> = kept
+            .iter()
+            .map(|(_, a)| a.target.host_name.as_str())
+            .collect();
+        for h in previous.hosts() {
+            if !known.contains(&h) && h != "cluster" && !opts.quiet {
+                eprintln!("kstig: warning: earlier checklist for host {h} matches no analyzed bundle; its entries were not carried forward");
+            }
+        }
+    }
     let assessments: Vec<Assessment> = kept.iter().map(|(_, a)| a.clone()).collect();
     let cluster_target = Target {
         host_name: "cluster".into(),
@@ -485,7 +515,8 @@ pub fn analyze(
         ),
         ..Target::default()
     };
-    let cluster = results::rollup(&bench, &assessments, cluster_target);
+    let mut cluster = results::rollup(&bench, &assessments, cluster_target);
+    previous.apply(&mut cluster);
     let time = generation_time();
 
     // Render everything first, then write: a failure leaves no partial set.
@@ -498,7 +529,13 @@ pub fn analyze(
             time: time.clone(),
         },
         benchmark: results::benchmark_doc(&bench.info, bench.rules.len()),
-        nodes: kept.iter().map(|(p, a)| results::node_doc(a, p)).collect(),
+        nodes: kept
+            .iter()
+            .map(|(p, a)| {
+                let (d, pr) = notes.get(p).cloned().unwrap_or_default();
+                results::node_doc(a, p, &d, &pr)
+            })
+            .collect(),
         cluster: results::ClusterDoc {
             rules: cluster.results.iter().map(results::rule_doc).collect(),
         },
@@ -514,16 +551,57 @@ pub fn analyze(
         .map_err(|e| err(format!("cannot render results.json: {e}")))?;
     json.push(b'\n');
     files.push(("results.json".into(), json));
+    let generated = crate::checklist::Generated {
+        tool_version: env!("CARGO_PKG_VERSION").into(),
+        time: time.clone(),
+        marking: opts.marking.clone(),
+    };
+    let mut names: Vec<String> = Vec::new();
+    for (_, a) in &kept {
+        let mut base = safe_name(&a.target.host_name);
+        if names.contains(&base) {
+            base = format!(
+                "{base}-{}",
+                a.target.bundle_id.chars().take(8).collect::<String>()
+            );
+        }
+        names.push(base.clone());
+        checklists(&mut files, &base, &bench, a, &generated);
+    }
+    checklists(&mut files, "cluster", &bench, &cluster, &generated);
     let mut written = Vec::new();
     for (name, bytes) in &files {
         written.push(write_atomic(&opts.out, name, bytes)?);
     }
     Ok(AnalyzeOutcome {
         nodes: kept,
+        notes,
         cluster,
         refused,
         written,
     })
+}
+
+/// The three checklist formats of one assessment.
+fn checklists(
+    files: &mut Vec<(String, Vec<u8>)>,
+    base: &str,
+    bench: &Benchmark,
+    a: &Assessment,
+    generated: &crate::checklist::Generated,
+) {
+    files.push((
+        format!("{base}.ckl"),
+        crate::ckl::write(&bench.info, &bench.rules, a, generated),
+    ));
+    files.push((
+        format!("{base}.cklb"),
+        crate::cklb::write(&bench.info, &bench.rules, a, generated),
+    ));
+    files.push((
+        format!("{base}.xccdf.xml"),
+        crate::xccdf::write(&bench.info, &bench.rules, a, generated),
+    ));
 }
 
 /// The terminal summary table.

@@ -577,6 +577,41 @@ impl<'b> Node<'b> {
         self.file(path).and_then(|r| self.text_of(r))
     }
 
+    /// Every flag on which a component's running process and its static pod
+    /// manifest disagree (a manifest edit not applied, or a process started
+    /// differently): `component: --flag manifest=X running pid N=Y`.
+    pub fn drift(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for (name, comp) in &self.components {
+            let Some(i) = comp.manifest else { continue };
+            let sp = &self.static_pods[i];
+            for (pid, flags) in &comp.processes {
+                let mut names: Vec<&str> = sp
+                    .flags
+                    .flags
+                    .iter()
+                    .chain(flags.flags.iter())
+                    .map(|f| f.name.as_str())
+                    .collect();
+                names.sort();
+                names.dedup();
+                for n in names {
+                    let a = sp.flags.get(n).map(|f| f.value_or_true().to_string());
+                    let b = flags.get(n).map(|f| f.value_or_true().to_string());
+                    if a != b {
+                        out.push(format!(
+                            "{name}: --{n} manifest {}={} running pid {pid}={}",
+                            sp.path,
+                            a.as_deref().unwrap_or("(unset)"),
+                            b.as_deref().unwrap_or("(unset)")
+                        ));
+                    }
+                }
+            }
+        }
+        out
+    }
+
     /// The newest Kubernetes version evidence for a component (`kubelet`,
     /// `kube-apiserver`, `kubectl`, ...): `--version` output, package, image tag.
     pub fn versions(&self) -> Vec<(String, Version)> {

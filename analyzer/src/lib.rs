@@ -2,12 +2,19 @@
 //! one check per STIG ID → results → checklist writers.
 
 pub mod benchmark;
+pub mod carry;
 pub mod catalog;
+pub mod checklist;
+pub mod ckl;
+pub mod cklb;
 pub mod commands;
 pub mod evidence;
 pub mod flags;
 pub mod kubelet;
 pub mod model;
+pub mod previous;
 pub mod results;
 pub mod rules;
+pub mod xccdf;
+pub mod xmlutil;
 pub mod yaml;

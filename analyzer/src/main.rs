@@ -96,6 +96,13 @@ enum Command {
         /// Print results.json to standard output instead of the summary.
         #[arg(long)]
         json: bool,
+        /// Earlier .ckl/.cklb checklists (or folders) whose manual entries are carried
+        /// forward; HOST=FILE for a checklist that names no host (repeatable).
+        #[arg(long, value_name = "FILE_OR_DIR|HOST=FILE")]
+        previous: Vec<String>,
+        /// Classification marking written into the checklists (for example CUI).
+        #[arg(long, default_value = "")]
+        marking: String,
         /// Bundle files or folders holding *.kstig.tar.gz.
         #[arg(required = true)]
         bundles: Vec<PathBuf>,
@@ -160,6 +167,8 @@ fn run(cli: Cli) -> Result<i32, commands::CliError> {
             allow_untrusted,
             quiet,
             json,
+            previous,
+            marking,
             bundles,
             limits,
         } => {
@@ -176,6 +185,8 @@ fn run(cli: Cli) -> Result<i32, commands::CliError> {
                 allow_untrusted,
                 limits: limits.limits(),
                 quiet: quiet || json,
+                previous,
+                marking,
             };
             let tty = std::io::stderr().is_terminal() && !opts.quiet;
             let outcome = commands::analyze(&opts, |i, n, p| {

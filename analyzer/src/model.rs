@@ -42,6 +42,16 @@ pub struct RuleText {
     pub legacy_ids: Vec<String>,
     /// `Rule/reference/dc:identifier` (DISA TargetKey, `5376` for Kubernetes).
     pub target_key: String,
+    /// `Rule/check/@system` (`C-45651r863731_chk`); empty when unknown.
+    /// XCCDF results repeat it in `rule-result/check/@system`.
+    #[serde(default)]
+    pub check_system: String,
+    /// `Rule/check/check-content-ref/@href` (`U_Kubernetes_V1R11_STIG.zip.xml`); empty when unknown.
+    #[serde(default)]
+    pub check_ref_href: String,
+    /// `Rule/fixtext/@fixref` = `Rule/fix/@id` (`F-45609r863732_fix`); empty when unknown.
+    #[serde(default)]
+    pub fix_id: String,
 }
 
 /// Where the rule text came from.
@@ -71,6 +81,10 @@ pub struct BenchmarkInfo {
     pub status_date: String,
     /// True when this is the built-in catalogue (short titles only, no DISA text).
     pub builtin: bool,
+    /// Number of Rules in the whole benchmark (91 for V1R11), 0 when unknown.
+    /// CKLB `stigs[].size` wants the benchmark's total even when fewer rules are written.
+    #[serde(default)]
+    pub rule_count: usize,
 }
 
 /// A loaded set of rules, in benchmark order.

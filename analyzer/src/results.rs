@@ -189,6 +189,10 @@ pub struct NodeDoc {
     pub signer: String,
     pub collected: String,
     pub trusted: bool,
+    /// Flags on which a running process and its static pod manifest disagree.
+    pub drift: Vec<String>,
+    /// Problems met while reading the evidence (unparseable files, ...).
+    pub evidence_problems: Vec<String>,
     pub counts: CountsDoc,
     pub rules: Vec<RuleDoc>,
 }
@@ -273,7 +277,7 @@ pub fn benchmark_doc(info: &BenchmarkInfo, rule_count: usize) -> BenchmarkDoc {
     }
 }
 
-pub fn node_doc(a: &Assessment, bundle: &str) -> NodeDoc {
+pub fn node_doc(a: &Assessment, bundle: &str, drift: &[String], problems: &[String]) -> NodeDoc {
     NodeDoc {
         host: a.target.host_name.clone(),
         fqdn: a.target.fqdn.clone(),
@@ -283,6 +287,8 @@ pub fn node_doc(a: &Assessment, bundle: &str) -> NodeDoc {
         signer: a.target.signer_fingerprint.clone(),
         collected: a.target.collected.clone(),
         trusted: !a.target.untrusted,
+        drift: drift.to_vec(),
+        evidence_problems: problems.to_vec(),
         counts: counts(&a.results),
         rules: a.results.iter().map(rule_doc).collect(),
     }

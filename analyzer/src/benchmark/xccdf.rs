@@ -353,8 +353,22 @@ impl Parser<'_> {
                         _ => Ident::Other,
                     })
                 }
-                b"fixtext" => Kind::RuleFixText,
-                b"check" => Kind::RuleCheck,
+                b"fixtext" => {
+                    if let Some(rule) = self.rule.as_mut() {
+                        if rule.fix_id.is_empty() {
+                            rule.fix_id = attribute(self.file, position, start, "fixref")?;
+                        }
+                    }
+                    Kind::RuleFixText
+                }
+                b"check" => {
+                    if let Some(rule) = self.rule.as_mut() {
+                        if rule.check_system.is_empty() {
+                            rule.check_system = attribute(self.file, position, start, "system")?;
+                        }
+                    }
+                    Kind::RuleCheck
+                }
                 _ => Kind::Ignored,
             },
             Kind::RuleReference if ns == Ns::Dc && local == b"identifier" => Kind::RuleTargetKey,
@@ -363,6 +377,7 @@ impl Parser<'_> {
                     if let Some(rule) = self.rule.as_mut() {
                         if rule.check_ref.is_empty() {
                             rule.check_ref = attribute(self.file, position, start, "name")?;
+                            rule.check_ref_href = attribute(self.file, position, start, "href")?;
                         }
                     }
                     Kind::Ignored

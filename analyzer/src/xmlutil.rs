@@ -1,0 +1,301 @@
+//! Small XML writing helpers shared by the CKL and XCCDF writers.
+//!
+//! Every string written goes through [`escape_text`] or [`escape_attr`], which
+//! make any Rust `String` safe for XML 1.0:
+//!
+//! - `&`, `<`, `>` are escaped in text (escaping `>` also breaks any `]]>`);
+//!   attributes additionally escape `"`, `'`, and tab/LF/CR as character
+//!   references so attribute-value normalization does not turn them into spaces.
+//! - Characters XML 1.0 forbids (U+0000–U+001F except tab/LF/CR, U+FFFE, U+FFFF)
+//!   cannot be written even as character references. They are replaced by a
+//!   visible `\u{..}` escape (see [`crate::checklist::clean_text`]), so the
+//!   evidence stays readable and the file stays well-formed.
+
+use std::fmt::Write as _;
+
+/// True when XML 1.0 allows `c` as a literal character (production `Char`).
+pub fn is_xml_char(c: char) -> bool {
+    matches!(c,
+        '\u{9}' | '\u{A}' | '\u{D}'
+        | '\u{20}'..='\u{D7FF}'
+        | '\u{E000}'..='\u{FFFD}'
+        | '\u{10000}'..='\u{10FFFF}')
+}
+
+/// Pushes `c`, or its visible `\u{..}` escape when XML 1.0 forbids it.
+fn push_xml_safe(out: &mut String, c: char) {
+    if is_xml_char(c) {
+        out.push(c);
+    } else {
+        let _ = write!(out, "\\u{{{:x}}}", c as u32);
+    }
+}
+
+/// Escapes `s` for element content.
+pub fn escape_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + s.len() / 16);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            // A literal CR would be read back as LF; keep it as written.
+            '\r' => out.push_str("&#13;"),
+            _ => push_xml_safe(&mut out, c),
+        }
+    }
+    out
+}
+
+/// Escapes `s` for a double- or single-quoted attribute value.
+pub fn escape_attr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' => out.push_str("&#9;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            _ => push_xml_safe(&mut out, c),
+        }
+    }
+    out
+}
+
+/// Makes `s` usable inside an XML comment: no `--`, no trailing `-`, no
+/// forbidden characters.
+pub fn comment_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c == '-' && out.ends_with('-') {
+            out.push(' ');
+        }
+        push_xml_safe(&mut out, c);
+    }
+    if out.ends_with('-') {
+        out.push(' ');
+    }
+    out
+}
+
+/// Replaces every character that is not allowed in an XML `NCName`
+/// (ids such as `xccdf_mil.disa.stig_rule_SV-242376r879519_rule`) with `_`,
+/// and prefixes `_` when the first character cannot start a name.
+/// Real DISA ids pass unchanged.
+pub fn ncname(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 1);
+    for (i, c) in s.chars().enumerate() {
+        let ok = c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.');
+        let start_ok = c.is_ascii_alphabetic() || c == '_';
+        if i == 0 && !start_ok {
+            out.push('_');
+        }
+        out.push(if ok { c } else { '_' });
+    }
+    if out.is_empty() {
+        out.push('_');
+    }
+    out
+}
+
+/// Makes `s` a valid `xsd:anyURI` (RFC 3986 reference) by percent-encoding
+/// what a URI cannot hold literally: spaces, controls, non-ASCII, `"<>[]{}|\\^`
+/// and a second `#`, a `%` not followed by two hex digits, and `:` unless the
+/// string starts with a scheme. Plain DISA values (`C-45651r863731_chk`,
+/// `U_Kubernetes_V1R11_STIG.zip.xml`, `http://cyber.mil/cci`) pass unchanged.
+pub fn uri_safe(s: &str) -> String {
+    let s = s.trim();
+    let scheme_len = {
+        let b = s.as_bytes();
+        match b.first() {
+            Some(c) if c.is_ascii_alphabetic() => b
+                .iter()
+                .position(|&c| !(c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.')))
+                .filter(|&i| b[i] == b':')
+                .map(|i| i + 1)
+                .unwrap_or(0),
+            _ => 0,
+        }
+    };
+    let mut out = String::with_capacity(s.len());
+    out.push_str(&s[..scheme_len]);
+    let rest = &s[scheme_len..];
+    let bytes = rest.as_bytes();
+    let mut seen_hash = false;
+    for (i, &b) in bytes.iter().enumerate() {
+        let keep = match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' => true,
+            b'-' | b'.' | b'_' | b'~' | b'/' | b'?' | b'@' | b'!' | b'$' | b'&' | b'\'' => true,
+            b'(' | b')' | b'*' | b'+' | b',' | b';' | b'=' => true,
+            b':' => scheme_len > 0,
+            b'#' => {
+                let first = !seen_hash;
+                seen_hash = true;
+                first
+            }
+            b'%' => {
+                bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                    && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit)
+            }
+            _ => false,
+        };
+        if keep {
+            out.push(char::from(b));
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+/// A minimal pretty-printing XML writer: the caller opens and closes
+/// elements in order; every value is escaped here.
+pub struct XmlWriter {
+    buf: String,
+    indent: &'static str,
+}
+
+impl XmlWriter {
+    /// Starts a document with the XML declaration (UTF-8, no BOM).
+    pub fn new(indent: &'static str) -> Self {
+        let mut buf = String::with_capacity(64 * 1024);
+        buf.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+        XmlWriter { buf, indent }
+    }
+
+    fn pad(&mut self, depth: usize) {
+        for _ in 0..depth {
+            self.buf.push_str(self.indent);
+        }
+    }
+
+    fn push_attrs(&mut self, attrs: &[(&str, &str)]) {
+        for (name, value) in attrs {
+            self.buf.push(' ');
+            self.buf.push_str(name);
+            self.buf.push_str("=\"");
+            self.buf.push_str(&escape_attr(value));
+            self.buf.push('"');
+        }
+    }
+
+    /// `<!--text-->` on its own line.
+    pub fn comment(&mut self, depth: usize, text: &str) {
+        self.pad(depth);
+        self.buf.push_str("<!--");
+        self.buf.push_str(&comment_text(text));
+        self.buf.push_str("-->\n");
+    }
+
+    /// `<name attrs>` followed by a newline.
+    pub fn open(&mut self, depth: usize, name: &str, attrs: &[(&str, &str)]) {
+        self.pad(depth);
+        self.buf.push('<');
+        self.buf.push_str(name);
+        self.push_attrs(attrs);
+        self.buf.push_str(">\n");
+    }
+
+    /// `</name>` followed by a newline.
+    pub fn close(&mut self, depth: usize, name: &str) {
+        self.pad(depth);
+        self.buf.push_str("</");
+        self.buf.push_str(name);
+        self.buf.push_str(">\n");
+    }
+
+    /// `<name attrs>text</name>` (always an open/close pair, as STIG Viewer writes).
+    pub fn leaf(&mut self, depth: usize, name: &str, attrs: &[(&str, &str)], text: &str) {
+        self.pad(depth);
+        self.buf.push('<');
+        self.buf.push_str(name);
+        self.push_attrs(attrs);
+        self.buf.push('>');
+        self.buf.push_str(&escape_text(text));
+        self.buf.push_str("</");
+        self.buf.push_str(name);
+        self.buf.push_str(">\n");
+    }
+
+    /// `<name attrs/>`.
+    pub fn empty(&mut self, depth: usize, name: &str, attrs: &[(&str, &str)]) {
+        self.pad(depth);
+        self.buf.push('<');
+        self.buf.push_str(name);
+        self.push_attrs(attrs);
+        self.buf.push_str("/>\n");
+    }
+
+    /// One line of already-escaped markup (for mixed-namespace snippets whose
+    /// values the caller passed through [`escape_text`]).
+    pub fn raw(&mut self, depth: usize, escaped_xml: &str) {
+        self.pad(depth);
+        self.buf.push_str(escaped_xml);
+        self.buf.push('\n');
+    }
+
+    pub fn finish(self) -> Vec<u8> {
+        self.buf.into_bytes()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_escapes_markup_and_forbidden_chars() {
+        assert_eq!(
+            escape_text("a<b & c]]>d\u{1}e\u{FFFE}\tf\ng\rh"),
+            "a&lt;b &amp; c]]&gt;d\\u{1}e\\u{fffe}\tf\ng&#13;h"
+        );
+    }
+
+    #[test]
+    fn attr_escapes_quotes_and_whitespace() {
+        assert_eq!(
+            escape_attr("\"x' <&>\t\n\r\u{0}"),
+            "&quot;x&apos; &lt;&amp;&gt;&#9;&#10;&#13;\\u{0}"
+        );
+    }
+
+    #[test]
+    fn comment_never_contains_double_dash() {
+        let c = comment_text("a--b-");
+        assert!(!c.contains("--"));
+        assert!(!c.ends_with('-'));
+    }
+
+    #[test]
+    fn uri_safe_keeps_disa_values_and_encodes_the_rest() {
+        for ok in [
+            "C-45651r863731_chk",
+            "U_Kubernetes_V1R11_STIG.zip.xml",
+            "http://cyber.mil/cci",
+            "urn:kstig:check:manual",
+            "kstig:0.1.0",
+            "a%20b#frag",
+        ] {
+            assert_eq!(uri_safe(ok), ok);
+        }
+        assert_eq!(
+            uri_safe("a b]:c#d#e%zz é"),
+            "a%20b%5D%3Ac#d%23e%25zz%20%C3%A9"
+        );
+        assert_eq!(uri_safe("1a:b"), "1a%3Ab");
+    }
+
+    #[test]
+    fn ncname_keeps_disa_ids() {
+        assert_eq!(
+            ncname("xccdf_mil.disa.stig_rule_SV-242376r879519_rule"),
+            "xccdf_mil.disa.stig_rule_SV-242376r879519_rule"
+        );
+        assert_eq!(ncname("1a b"), "_1a_b");
+        assert_eq!(ncname(""), "_");
+    }
+}
