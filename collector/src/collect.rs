@@ -318,7 +318,7 @@ impl Collector<'_> {
         let mut out = Vec::new();
         for p in procs {
             let (argv, redacted) = redact::redact_argv(&p.argv, p.is_k3s_or_rke2());
-            let proc_root = procfs::process_root(&self.opts.root, self.opts.live, p.pid);
+            let proc_root = procfs::process_root(&self.fs, self.opts.live, p.pid);
             let containerised = proc_root.is_some();
             if let Some(base) = proc_root {
                 self.proc_roots.insert(p.pid, NodeFs::new(base));

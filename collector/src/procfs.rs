@@ -4,7 +4,7 @@
 
 use crate::paths::{self, NodeFs};
 use std::os::unix::fs::MetadataExt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// argv is read up to this many bytes.
 const CMDLINE_CAP: u64 = 256 * 1024;
@@ -167,18 +167,20 @@ pub fn scan(fs: &NodeFs) -> (Vec<Proc>, usize) {
 /// (a containerised component), else `None`.
 ///
 /// Live, `/proc/<pid>/root` is the kernel's link into the process's mount
-/// namespace. In a `--root` tree it counts only when it is a real directory
-/// (a symlink there would be followed on the collecting machine).
-pub fn process_root(root: &Path, live: bool, pid: u32) -> Option<PathBuf> {
-    let base = root.join(format!("proc/{pid}/root"));
+/// namespace. In a `--root` tree it counts only when `proc/<pid>/root` is a
+/// real directory reached without any symlink (a link there, or in `proc` or
+/// `proc/<pid>`, would be followed on the collecting machine).
+pub fn process_root(fs: &NodeFs, live: bool, pid: u32) -> Option<PathBuf> {
+    let node_path = format!("/proc/{pid}/root");
+    let base = fs.host_path(&node_path);
     if !live {
-        let l = std::fs::symlink_metadata(&base).ok()?;
-        if !l.file_type().is_dir() {
+        let (resolved, meta) = fs.lstat(&node_path).ok()?;
+        if resolved != node_path || !meta.file_type().is_dir() {
             return None;
         }
     }
     let proc_root = std::fs::metadata(&base).ok()?;
-    let node_root = std::fs::metadata(root).ok()?;
+    let node_root = std::fs::metadata(fs.base()).ok()?;
     if proc_root.dev() == node_root.dev() && proc_root.ino() == node_root.ino() {
         return None;
     }
@@ -292,8 +294,16 @@ mod tests {
         assert_eq!(procs[0].component, "kubelet");
         assert_eq!(procs[0].ppid, Some(1));
         assert_eq!(procs[0].uid, Some(0));
-        assert!(process_root(dir.path(), false, 42).is_none());
+        let fs = NodeFs::new(dir.path());
+        assert!(process_root(&fs, false, 42).is_none());
         std::fs::create_dir_all(p.join("root/etc")).unwrap();
-        assert!(process_root(dir.path(), false, 42).is_some());
+        assert!(process_root(&fs, false, 42).is_some());
+        // proc/<pid> as a link to / must not make the host's /root a process root.
+        std::os::unix::fs::symlink("/", dir.path().join("proc/44")).unwrap();
+        assert!(process_root(&fs, false, 44).is_none());
+        std::os::unix::fs::symlink("/etc", p.join("root2")).unwrap();
+        std::fs::create_dir_all(dir.path().join("proc/45")).unwrap();
+        std::os::unix::fs::symlink("/etc", dir.path().join("proc/45/root")).unwrap();
+        assert!(process_root(&fs, false, 45).is_none());
     }
 }
