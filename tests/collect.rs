@@ -697,3 +697,57 @@ fn usage_key_and_input_errors_exit_2_without_a_bundle() {
     let left = std::fs::read_dir(&out).map(|d| d.count()).unwrap_or(0);
     assert_eq!(left, 0, "nothing written on errors");
 }
+
+#[test]
+fn sigterm_exits_143_and_leaves_nothing() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path().join("root");
+    small_tree(&root);
+    // A kubectl that hangs keeps the collector busy until the signal.
+    let kubectl = tmp.path().join("kubectl");
+    std::fs::write(&kubectl, "#!/bin/sh\nexec sleep 5\n").unwrap();
+    std::fs::set_permissions(&kubectl, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let out = tmp.path().join("out");
+    let mut child = Command::new(BIN)
+        .args([
+            "--key",
+            key().to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .args([
+            "--root",
+            root.to_str().unwrap(),
+            "--kubectl",
+            kubectl.to_str().unwrap(),
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    // Wait until it runs kubectl.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let pid = child.id();
+    loop {
+        let busy = std::fs::read_dir("/proc").unwrap().flatten().any(|e| {
+            std::fs::read_to_string(e.path().join("stat")).is_ok_and(|s| {
+                s.rsplit(')')
+                    .next()
+                    .is_some_and(|rest| rest.split_whitespace().nth(1) == Some(&pid.to_string()))
+            })
+        });
+        if busy {
+            break;
+        }
+        assert!(Instant::now() < deadline, "kubectl never started");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    // SAFETY: plain kill(2) on our own child.
+    assert_eq!(unsafe { libc::kill(pid as libc::pid_t, libc::SIGTERM) }, 0);
+    let status = child.wait().expect("wait");
+    assert_eq!(status.code(), Some(143));
+    let left: Vec<_> = std::fs::read_dir(&out)
+        .map(|d| d.flatten().map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    assert!(left.is_empty(), "left behind: {left:?}");
+}

@@ -998,6 +998,27 @@ mod tests {
     }
 
     #[test]
+    fn line_wrapped_base64_key() {
+        let engine = base64::engine::general_purpose::STANDARD;
+        let key = engine.encode(format!(
+            "-----BEGIN RSA PRIVATE KEY-----\n{}\n-----END RSA PRIVATE KEY-----\n",
+            "A".repeat(200)
+        ));
+        let wrapped: Vec<&str> = key
+            .as_bytes()
+            .chunks(76)
+            .map(|c| std::str::from_utf8(c).unwrap())
+            .collect();
+        let text = format!("tls.key: |\n  {}\nnext: 1\n", wrapped.join("\n  "));
+        let r = redact_text(&text);
+        for chunk in &wrapped {
+            assert!(!r.text.contains(chunk), "{chunk} in {}", r.text);
+        }
+        assert!(r.text.contains("next: 1"));
+        assert_eq!(r.text.split('\n').count(), text.split('\n').count());
+    }
+
+    #[test]
     fn bootstrap_tokens() {
         let r = redact_text("kubeadm join 10.0.0.1:6443 abcdef.0123456789abcdef x\nimage: registry.k8s.io/pause:3.9\n");
         assert_eq!(r.count, 1);
