@@ -656,7 +656,19 @@ impl<'b> Node<'b> {
         for img in &self.manifest.images {
             let name = img.image.rsplit('/').next().unwrap_or(&img.image);
             let (repo, tag) = name.split_once(':').unwrap_or((name, ""));
-            if let Some(c) = STATIC_COMPONENTS.into_iter().find(|c| repo == *c) {
+            let tag = tag.split('@').next().unwrap_or(tag);
+            // Upstream images are named after the component; RKE2 runs every
+            // control-plane component from `hardened-kubernetes:<version>`.
+            let by_name = STATIC_COMPONENTS.into_iter().find(|c| repo == *c);
+            let by_manifest = (repo == "hardened-kubernetes")
+                .then(|| {
+                    self.static_pods
+                        .iter()
+                        .find(|sp| sp.path == img.manifest)
+                        .and_then(|sp| sp.component)
+                })
+                .flatten();
+            if let Some(c) = by_name.or(by_manifest) {
                 if let Some(v) =
                     Version::find(tag, &format!("image {} in {}", img.image, img.manifest))
                 {

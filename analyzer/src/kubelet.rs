@@ -43,6 +43,9 @@ pub struct Kubelet {
     pub config: Value,
     /// Problems: config file named but not captured, unparseable YAML, ...
     pub problems: Vec<String>,
+    /// The kubelet runs inside the k3s process, which passes built-in flags
+    /// that no file or argv in the evidence shows: an absent setting cannot be judged.
+    pub embedded: bool,
 }
 
 /// An effective kubelet setting and where it came from.
@@ -201,7 +204,9 @@ impl Kubelet {
         for s in &sources {
             yaml::merge(&mut config, &s.value);
         }
+        let embedded = procs.is_empty() && node.distro == Distro::K3s;
         Some(Kubelet {
+            embedded,
             pids,
             flags,
             flags_origin,

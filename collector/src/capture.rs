@@ -137,6 +137,11 @@ pub fn decide(path: &str, hint: Hint) -> Decision {
         || path.contains("/server/db/")
         || path.contains("/member/snap/")
     {
+        // etcd's own --config-file (RKE2 keeps it beside the data) is
+        // configuration: flags moved into YAML, no key material.
+        if hint == Hint::Config && !path.contains("/member/") {
+            return Decision::Capture { cert_only: false };
+        }
         return Decision::MetadataOnly(REASON_ETCD);
     }
     match hint {

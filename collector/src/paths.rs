@@ -317,6 +317,17 @@ pub const WELL_KNOWN: &[(&str, &str, Known)] = &[
     ("/etc/default/kubelet", "kubelet", Known::Single),
     ("/etc/sysconfig/kubelet", "kubelet", Known::Single),
     ("/var/lib/etcd", "etcd", Known::Walk(WALK_ETCD_DATA)),
+    // Embedded etcd of RKE2 and k3s: metadata only (the STIG checks its owner and modes).
+    (
+        "/var/lib/rancher/rke2/server/db/etcd",
+        "rke2 etcd",
+        Known::Walk(WALK_ETCD_DATA),
+    ),
+    (
+        "/var/lib/rancher/k3s/server/db/etcd",
+        "k3s etcd",
+        Known::Walk(WALK_ETCD_DATA),
+    ),
     // RKE2
     ("/etc/rancher/rke2", "rke2", Known::Walk(WALK_RANCHER_ETC)),
     ("/etc/rancher/node", "rke2", Known::Walk(WALK_CONFIG_DIR)),

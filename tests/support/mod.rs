@@ -44,7 +44,14 @@ pub fn collector() -> PathBuf {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {
         let status = Command::new(env!("CARGO"))
-            .args(["build", "--quiet", "-p", "kstig-collector", "--bin", "kstig-collect"])
+            .args([
+                "build",
+                "--quiet",
+                "-p",
+                "kstig-collector",
+                "--bin",
+                "kstig-collect",
+            ])
             .current_dir(repo())
             .status()
             .expect("run cargo build for kstig-collect");
@@ -72,7 +79,11 @@ pub fn materialize(node: &str, dest: &Path) {
         .arg(dest)
         .output()
         .expect("run materialize.sh");
-    assert!(out.status.success(), "materialize {node}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "materialize {node}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 pub fn run(cmd: &mut Command) -> Output {

@@ -1,46 +1,120 @@
 //! Checks reading etcd's flags. Each matches the exact etcd flag: DISA's
 //! `grep key-file *` would also hit `--peer-key-file` and API server flags.
 
-use super::{fix_comment, flag_rule, require_nonempty, Verdict};
+use super::{fix_comment, flag_rule, Verdict};
 use crate::evidence::{Node, ETCD};
+use crate::yaml;
 
-/// `--flag` must be present and false. etcd also reads `--config-file` and
-/// `ETCD_*` environment variables; those are named in the details when seen.
+/// Where a flag lives in etcd's `--config-file` YAML (etcd ignores command-line
+/// flags and `ETCD_*` variables when it is started with a config file).
+fn config_key(flag: &str) -> Vec<&'static str> {
+    match flag {
+        "auto-tls" => vec!["client-transport-security", "auto-tls"],
+        "client-cert-auth" => vec!["client-transport-security", "client-cert-auth"],
+        "cert-file" => vec!["client-transport-security", "cert-file"],
+        "key-file" => vec!["client-transport-security", "key-file"],
+        "peer-auto-tls" => vec!["peer-transport-security", "auto-tls"],
+        "peer-client-cert-auth" => vec!["peer-transport-security", "client-cert-auth"],
+        "peer-cert-file" => vec!["peer-transport-security", "cert-file"],
+        "peer-key-file" => vec!["peer-transport-security", "key-file"],
+        _ => vec![],
+    }
+}
+
+/// Judge an etcd setting: from the `--config-file` when etcd uses one, else
+/// from the flag on every view. `judge` gets the value (None when unset).
+fn etcd_setting(
+    node: &Node,
+    flag: &str,
+    fix: &str,
+    judge: impl Fn(Option<&str>) -> (bool, String),
+) -> Verdict {
+    let views = node.views(ETCD);
+    let config_file = views.iter().find_map(|v| {
+        v.flags
+            .get("config-file")
+            .and_then(|f| f.value.clone())
+            .map(|p| (v.label.clone(), p))
+    });
+    let v = match config_file {
+        Some((label, path)) => {
+            let host = node
+                .static_pod(ETCD)
+                .map(|sp| sp.host_path(&path))
+                .unwrap_or_else(|| path.clone());
+            let key = config_key(flag);
+            match node.content(&host).map(|t| (t, yaml::parse(t))) {
+                None => Verdict::not_reviewed(format!(
+                    "{label}: etcd runs with --config-file={path} (which replaces its flags); {host} is not captured in the bundle"
+                )),
+                Some((_, Err(e))) => Verdict::open(format!("{label}: etcd config file {host} is not valid YAML: {e}")),
+                Some((text, Ok(value))) => {
+                    let found = yaml::get(&value, &key).and_then(yaml::scalar);
+                    let line = key.last().and_then(|k| yaml::key_line(text, k)).map(|l| format!(":{l}")).unwrap_or_default();
+                    let (ok, why) = judge(found.as_deref());
+                    let shown = match &found {
+                        Some(v) => format!("{} = {v} ({host}{line})", key.join(".")),
+                        None => format!("{} not set in {host}", key.join(".")),
+                    };
+                    let text = format!("{label}: etcd runs with --config-file={path}, which replaces its flags: {shown}: {why}");
+                    if ok {
+                        Verdict::pass(text)
+                    } else {
+                        Verdict::open(text)
+                    }
+                }
+            }
+        }
+        None => with_env_note(
+            node,
+            flag_rule(node, ETCD, flag, |f| judge(f.map(|f| f.value_or_true()))),
+            flag,
+        ),
+    };
+    fix_comment(v, fix)
+}
+
 fn explicit_false(node: &Node, flag: &str, fix: &str) -> Verdict {
-    let v = flag_rule(node, ETCD, flag, |f| match f {
+    etcd_setting(node, flag, fix, |v| match v {
         None => (
             false,
             "missing (the check requires it explicitly false)".into(),
         ),
-        Some(f) if f.value_or_true().eq_ignore_ascii_case("false") => (true, "false".into()),
-        Some(f) => (false, format!("value {:?}", f.value_or_true())),
-    });
-    fix_comment(with_env_note(node, v, flag), fix)
+        Some(v) if v.eq_ignore_ascii_case("false") => (true, "false".into()),
+        Some(v) => (false, format!("value {v:?}")),
+    })
 }
 
 fn explicit_true(node: &Node, flag: &str, fix: &str) -> Verdict {
-    let v = flag_rule(node, ETCD, flag, |f| match f {
+    etcd_setting(node, flag, fix, |v| match v {
         None => (false, "missing".into()),
-        Some(f) if f.value_or_true().eq_ignore_ascii_case("true") => (true, "true".into()),
-        Some(f) => (false, format!("value {:?}", f.value_or_true())),
-    });
-    fix_comment(with_env_note(node, v, flag), fix)
+        Some(v) if v.eq_ignore_ascii_case("true") => (true, "true".into()),
+        Some(v) => (false, format!("value {v:?}")),
+    })
 }
 
-/// Mention an `ETCD_<FLAG>` env var or `--config-file` in the static pod, which etcd also honours.
+fn nonempty(node: &Node, flag: &str, fix: &str) -> Verdict {
+    etcd_setting(node, flag, fix, |v| match v {
+        None => (false, "missing".into()),
+        Some(v) if v.trim().is_empty() => (false, "empty".into()),
+        Some(_) => (true, "set".into()),
+    })
+}
+
+/// Mention an `ETCD_<FLAG>` environment variable in the static pod, which etcd honours when the flag is absent.
 fn with_env_note(node: &Node, v: Verdict, flag: &str) -> Verdict {
     let Some(sp) = node.static_pod(ETCD) else {
         return v;
     };
     let env_name = format!("ETCD_{}", flag.to_ascii_uppercase().replace('-', "_"));
-    let mut v = v;
     if sp.text.contains(&env_name) {
-        v = v.comment(format!("{} sets environment variable {env_name}; etcd honours it when the flag is absent. Review it.", sp.path));
+        v.comment(format!(
+            "{} sets environment variable {env_name}; etcd honours it when the flag is absent. Review it.",
+            sp.path
+        ))
+    } else {
+        v
     }
-    if sp.flags.has("config-file") {
-        v = v.comment("etcd is started with --config-file; settings in that file are not evaluated here. Review it.");
-    }
-    v
 }
 
 /// CNTR-K8-000180 (V-242379): `--auto-tls=false`.
@@ -81,9 +155,8 @@ pub fn cntr_k8_001480(node: &Node) -> Verdict {
 
 /// CNTR-K8-001490 (V-242427): `--key-file` set.
 pub fn cntr_k8_001490(node: &Node) -> Verdict {
-    require_nonempty(
+    nonempty(
         node,
-        ETCD,
         "key-file",
         "Set --key-file to the etcd server key in the etcd manifest.",
     )
@@ -91,9 +164,8 @@ pub fn cntr_k8_001490(node: &Node) -> Verdict {
 
 /// CNTR-K8-001500 (V-242428): `--cert-file` set.
 pub fn cntr_k8_001500(node: &Node) -> Verdict {
-    require_nonempty(
+    nonempty(
         node,
-        ETCD,
         "cert-file",
         "Set --cert-file to the etcd server certificate in the etcd manifest.",
     )
@@ -101,9 +173,8 @@ pub fn cntr_k8_001500(node: &Node) -> Verdict {
 
 /// CNTR-K8-001540 (V-242432): `--peer-cert-file` set.
 pub fn cntr_k8_001540(node: &Node) -> Verdict {
-    require_nonempty(
+    nonempty(
         node,
-        ETCD,
         "peer-cert-file",
         "Set --peer-cert-file in the etcd manifest.",
     )
@@ -111,9 +182,8 @@ pub fn cntr_k8_001540(node: &Node) -> Verdict {
 
 /// CNTR-K8-001550 (V-242433): `--peer-key-file` set.
 pub fn cntr_k8_001550(node: &Node) -> Verdict {
-    require_nonempty(
+    nonempty(
         node,
-        ETCD,
         "peer-key-file",
         "Set --peer-key-file in the etcd manifest.",
     )
@@ -204,5 +274,37 @@ mod tests {
             .build();
         let v = cntr_k8_000180(&Node::new(&b));
         assert!(v.comments.contains("ETCD_AUTO_TLS"), "{v:?}");
+    }
+
+    #[test]
+    fn config_file_replaces_flags() {
+        let conf = "client-transport-security:\n  cert-file: /tls/server.crt\n  key-file: /tls/server.key\n  client-cert-auth: true\npeer-transport-security:\n  cert-file: /tls/peer.crt\n  key-file: /tls/peer.key\n  client-cert-auth: true\n";
+        let b = tb()
+            .static_pod(
+                MANIFESTS,
+                ETCD,
+                &["--config-file=/var/lib/etcd/config", "--auto-tls=false"],
+            )
+            .file("/var/lib/etcd/config", conf)
+            .build();
+        let n = Node::new(&b);
+        for f in [
+            cntr_k8_001450,
+            cntr_k8_001480,
+            cntr_k8_001490,
+            cntr_k8_001500,
+            cntr_k8_001540,
+            cntr_k8_001550,
+        ] {
+            let v = f(&n);
+            assert_eq!(v.status, Status::NotAFinding, "{v:?}");
+            assert!(v.details.contains("/var/lib/etcd/config:"), "{}", v.details);
+        }
+        // The flag is ignored when a config file is used: auto-tls is not set in the file.
+        assert_eq!(cntr_k8_000180(&n).status, Status::Open);
+        let b = tb()
+            .static_pod(MANIFESTS, ETCD, &["--config-file=/var/lib/etcd/config"])
+            .build();
+        assert_eq!(cntr_k8_001450(&Node::new(&b)).status, Status::NotReviewed);
     }
 }

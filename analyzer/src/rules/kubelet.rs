@@ -28,9 +28,19 @@ fn with_kubelet(node: &Node, f: impl FnOnce(&Kubelet) -> Verdict) -> Verdict {
     }
 }
 
+/// Verdict for a kubelet run inside k3s when the setting is not explicit.
+fn embedded_unknown(key: &str) -> Verdict {
+    Verdict::not_reviewed(format!(
+        "{key} is not set by any kubelet-arg or kubelet config file in the evidence; the kubelet runs inside k3s, which passes built-in kubelet flags that the evidence does not show"
+    ))
+    .comment("Confirm the effective kubelet setting on the node (for example `k3s kubectl get --raw /api/v1/nodes/<node>/proxy/configz` or the k3s journal) before deciding.")
+}
+
 /// Config must be read for a "missing from config" judgement to be a finding.
 fn config_missing(k: &Kubelet, key: &str) -> Verdict {
-    if k.has_config() {
+    if k.embedded && !k.has_config() {
+        embedded_unknown(key)
+    } else if k.has_config() {
         Verdict::open(format!("config key {key} is not set in {}", sources(k)))
     } else if k.config_path.is_none() {
         Verdict::open(format!(
@@ -108,6 +118,7 @@ pub fn cntr_k8_000330(node: &Node) -> Verdict {
                 "readOnlyPort not set in {} (KubeletConfiguration default 0: disabled); no --read-only-port flag",
                 sources(k)
             )),
+            None if k.embedded => embedded_unknown("readOnlyPort"),
             None if k.config_path.is_none() => Verdict::open(
                 "the kubelet runs without a --config file: the command-line default --read-only-port=10255 applies",
             ),
@@ -152,6 +163,7 @@ pub fn cntr_k8_000380(node: &Node) -> Verdict {
             None if k.has_config() => Verdict::open(format!(
                 "{cite}: with a config file the default is Webhook, but neither the flag nor the key is set as the check requires"
             )),
+            None if k.embedded => embedded_unknown("authorization.mode"),
             None if k.config_path.is_none() => Verdict::open(format!("{cite}: without a config file the default is AlwaysAllow")),
             None => config_missing(k, "authorization.mode"),
         }
@@ -696,6 +708,29 @@ mod tests {
         assert_eq!(cntr_k8_002001(&n).status, Status::NotAFinding);
         let b = worker(HARDENED, &[]);
         assert_eq!(cntr_k8_000460(&Node::new(&b)).status, Status::NotReviewed);
+    }
+
+    #[test]
+    fn k3s_embedded_kubelet_absent_settings_are_not_reviewed() {
+        let b = tb()
+            .file(
+                "/etc/rancher/k3s/config.yaml",
+                "kubelet-arg:\n- feature-gates=Foo=true\n",
+            )
+            .process(50, "k3s-server", &["/usr/local/bin/k3s", "server"])
+            .build();
+        let n = Node::new(&b);
+        for f in [
+            cntr_k8_000330,
+            cntr_k8_000370,
+            cntr_k8_000380,
+            cntr_k8_001420,
+            cntr_k8_001620,
+        ] {
+            assert_eq!(f(&n).status, Status::NotReviewed, "{:?}", f(&n));
+        }
+        // Explicit kubelet-arg flags are judged.
+        assert_eq!(cntr_k8_000450(&n).status, Status::Open);
     }
 
     #[test]
