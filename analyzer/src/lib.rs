@@ -3,6 +3,7 @@
 
 pub mod benchmark;
 pub mod catalog;
+pub mod cluster;
 pub mod commands;
 pub mod evidence;
 pub mod flags;
