@@ -378,6 +378,7 @@ impl Volume {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct PodSpec {
+    pub node_name: String,
     pub host_network: bool,
     pub containers: Vec<Container>,
     pub init_containers: Vec<Container>,
