@@ -1,6 +1,7 @@
 //! kstig analyzer library: bundle evidence → effective configuration →
 //! one check per STIG ID → results → checklist writers.
 
+pub mod answers;
 pub mod benchmark;
 pub mod catalog;
 pub mod cluster;
