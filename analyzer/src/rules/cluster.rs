@@ -9,7 +9,7 @@
 //! Details name objects, containers and fields, never Secret or env values.
 
 use super::Verdict;
-use crate::cluster::{object_name, ClusterObjects, Kind, Meta, PodSpec};
+use crate::cluster::{object_name, ClusterObjects, Kind, Meta, PodSpec, Workload};
 use crate::evidence::Version;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -102,13 +102,38 @@ fn walk(c: &ClusterObjects, dedupe: bool, scan: impl Fn(&Meta, &PodSpec) -> Vec<
         objects: BTreeSet::new(),
         same_as_owner: 0,
     };
+    // Workloads by (kind, namespace, name): dumps hold thousands of pods.
+    let index: BTreeMap<(&str, &str, &str), &Workload> = c
+        .workloads
+        .iter()
+        .map(|wl| {
+            (
+                (
+                    wl.kind.name(),
+                    wl.metadata.namespace.as_str(),
+                    wl.metadata.name.as_str(),
+                ),
+                wl,
+            )
+        })
+        .collect();
+    let owner_of = |meta: &Meta| -> Option<&Workload> {
+        let o = meta
+            .owner_references
+            .iter()
+            .find(|o| o.controller.unwrap_or(false))
+            .or_else(|| meta.owner_references.first())?;
+        index
+            .get(&(o.kind.as_str(), meta.namespace.as_str(), o.name.as_str()))
+            .copied()
+    };
     let add = |who: String, meta: &Meta, tmeta: &Meta, spec: &PodSpec, w: &mut Walk| {
         let mut found = scan(tmeta, spec);
         if found.is_empty() {
             return;
         }
         if dedupe {
-            if let Some(owner) = c.owner_of(meta) {
+            if let Some(owner) = owner_of(meta) {
                 let theirs = scan(&owner.template.metadata, &owner.template.spec);
                 found.retain(|f| !theirs.contains(f));
                 if found.is_empty() {
@@ -1374,6 +1399,53 @@ fn skew(a: &Version, b: &Version) -> Option<i64> {
     Some(i64::from(a.minor) - i64::from(b.minor))
 }
 
+/// Versions found within policy, grouped by component, version and source
+/// (`kubelet v1.30.4 (Node status.nodeInfo.kubeletVersion)`) with their hosts,
+/// so a cluster of hundreds of nodes gives a few lines.
+#[derive(Default)]
+struct Within(BTreeMap<String, Vec<String>>);
+
+impl Within {
+    fn add(&mut self, what: &str, host: &str, v: &Version) {
+        self.0
+            .entry(format!("{what} v{} ({})", v.text, v.source))
+            .or_default()
+            .push(host.to_string());
+    }
+
+    fn lines(&self) -> Vec<String> {
+        self.0
+            .iter()
+            .map(|(label, hosts)| {
+                let hosts: Vec<&str> = hosts
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|h| !h.is_empty())
+                    .collect();
+                if hosts.is_empty() {
+                    return label.clone();
+                }
+                let shown = hosts
+                    .iter()
+                    .take(10)
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let more = hosts.len().saturating_sub(10);
+                format!(
+                    "{label} on {} host(s): {shown}{}",
+                    hosts.len(),
+                    if more > 0 {
+                        format!(" and {more} more")
+                    } else {
+                        String::new()
+                    }
+                )
+            })
+            .collect()
+    }
+}
+
 /// Check a node component (kubelet, kube-proxy) against the API servers:
 /// not newer than the oldest, at most 3 minors (2 for < 1.25) older than the newest.
 fn node_component_skew(
@@ -1383,7 +1455,7 @@ fn node_component_skew(
     oldest: &Version,
     newest: &Version,
     open: &mut Vec<String>,
-    ok: &mut Vec<String>,
+    ok: &mut Within,
 ) {
     let allowed = if v.minor >= 25 { 3 } else { 2 };
     let shown = format!("{what} {}", show(host, v));
@@ -1396,7 +1468,7 @@ fn node_component_skew(
             "{shown} is {older} minor versions older than kube-apiserver v{} (at most {allowed} allowed)",
             newest.text
         )),
-        (Some(_), Some(_)) => ok.push(format!("{shown}: within policy")),
+        (Some(_), Some(_)) => ok.add(what, host, v),
         _ => open.push(format!(
             "{shown}: different major version from kube-apiserver v{}",
             newest.text
@@ -1417,15 +1489,13 @@ pub fn cntr_k8_002720(c: &ClusterObjects, ctx: &ClusterContext) -> Verdict {
     for n in &c.nodes {
         let name = &n.metadata.name;
         let info = &n.status.node_info;
-        if let Some(v) = Version::find(
-            &info.kubelet_version,
-            &format!("Node {name} status.nodeInfo.kubeletVersion"),
-        ) {
+        if let Some(v) = Version::find(&info.kubelet_version, "Node status.nodeInfo.kubeletVersion")
+        {
             kubelets.push((name.clone(), v));
         }
         if let Some(v) = Version::find(
             &info.kube_proxy_version,
-            &format!("Node {name} status.nodeInfo.kubeProxyVersion"),
+            "Node status.nodeInfo.kubeProxyVersion",
         ) {
             // 1.31+ deprecates the field; some report v0.0.0.
             if v.major > 0 {
@@ -1472,25 +1542,20 @@ pub fn cntr_k8_002720(c: &ClusterObjects, ctx: &ClusterContext) -> Verdict {
     };
     let (oldest, newest) = (&oldest.1, &newest.1);
     let mut open = Vec::new();
-    let mut ok = Vec::new();
-    let api_lines: Vec<String> = api
-        .iter()
-        .map(|(h, v)| format!("kube-apiserver {}", show(h, v)))
-        .collect();
-    match skew(newest, oldest) {
-        Some(d) if d <= 1 => ok.extend(api_lines),
-        _ => {
-            open.push(format!(
-                "kube-apiserver instances span v{} to v{}: more than one minor version",
-                oldest.text, newest.text
-            ));
-            ok.extend(api_lines);
-        }
+    let mut ok = Within::default();
+    for (h, v) in &api {
+        ok.add("kube-apiserver", h, v);
+    }
+    if skew(newest, oldest).is_none_or(|d| d > 1) {
+        open.push(format!(
+            "kube-apiserver instances span v{} to v{}: more than one minor version",
+            oldest.text, newest.text
+        ));
     }
     if kubelets.is_empty() && kubectls.is_empty() {
         return Verdict::not_reviewed(format!(
             "Only the kube-apiserver version is known; no kubelet (nodes in the dump or node bundles) or kubectl version to compare:\n{}",
-            capped(&ok, MAX_LINES)
+            capped(&ok.lines(), MAX_LINES)
         ))
         .comment(support);
     }
@@ -1516,10 +1581,7 @@ pub fn cntr_k8_002720(c: &ClusterObjects, ctx: &ClusterContext) -> Verdict {
             .map(|(_, a)| a.text.as_str())
             .collect();
         if far.is_empty() {
-            ok.push(format!(
-                "kubectl {}: within one minor of kube-apiserver",
-                show(h, v)
-            ));
+            ok.add("kubectl", h, v);
         } else {
             open.push(format!(
                 "kubectl {} is more than one minor version from kube-apiserver v{}",
@@ -1544,14 +1606,14 @@ pub fn cntr_k8_002720(c: &ClusterObjects, ctx: &ClusterContext) -> Verdict {
         return Verdict::open(format!(
             "Version skew outside the upstream policy:\n{}\nWithin policy:\n{}{notes}",
             capped(&open, MAX_LINES),
-            capped(&ok, MAX_LINES)
+            capped(&ok.lines(), MAX_LINES)
         ))
         .comment("Upgrade the lagging components (or downgrade kubectl) to within the version skew policy: https://kubernetes.io/releases/version-skew-policy/")
         .comment(support);
     }
     let mut v = Verdict::pass(format!(
         "All component versions within the upstream skew policy:\n{}{notes}",
-        capped(&ok, MAX_LINES)
+        capped(&ok.lines(), MAX_LINES)
     ));
     v = v.comment(support);
     v

@@ -173,7 +173,7 @@ fn sample_details_name_the_planted_objects() {
     assert!(v.details.contains("1.30.4"), "{}", v.details);
     let v = run("CNTR-K8-002720", &bad, &ctx);
     assert!(
-        v.details.contains("kubelet k8s-worker-01: v1.30.4"),
+        v.details.contains("kubelet v1.30.4 (Node status.nodeInfo.kubeletVersion) on 2 host(s): k8s-cp-01, k8s-worker-01"),
         "{}",
         v.details
     );
@@ -725,7 +725,7 @@ fn version_skew() {
     let c = dump(vec![node("w1", "v1.26.15", "")]);
     let v = cntr_k8_002720(&c, &api("v1.30.4"));
     assert_eq!(v.status, Status::Open);
-    assert!(v.details.contains("kubelet w1: v1.26.15 (Node w1 status.nodeInfo.kubeletVersion) is 4 minor versions older than kube-apiserver v1.30.4 (at most 3 allowed)"), "{}", v.details);
+    assert!(v.details.contains("kubelet w1: v1.26.15 (Node status.nodeInfo.kubeletVersion) is 4 minor versions older than kube-apiserver v1.30.4 (at most 3 allowed)"), "{}", v.details);
     // A pre-1.25 kubelet may be only two minors older.
     let c = dump(vec![node("w1", "v1.24.17", "")]);
     let v = cntr_k8_002720(&c, &api("v1.27.3"));
@@ -783,4 +783,35 @@ fn version_skew() {
     let c = parse(text, "version.json").unwrap();
     let v = cntr_k8_002720(&c, &ClusterContext::default());
     assert_eq!(v.status, Status::Open, "{}", v.details);
+}
+
+#[test]
+fn large_dump_all_checks() {
+    let c = parse(&crate::cluster::generate_large(20_000), "large").unwrap();
+    let ctx = ClusterContext {
+        apiserver_versions: vec![("cp1".into(), ver("v1.30.4"))],
+        kubectl_versions: vec![("cp1".into(), ver("v1.30.2"))],
+        ..ClusterContext::default()
+    };
+    for (id, want) in [
+        // The generated dump has no Services: 000290 cannot pass.
+        ("CNTR-K8-000290", Status::NotReviewed),
+        ("CNTR-K8-000420", Status::NotAFinding),
+        ("CNTR-K8-000960", Status::NotAFinding),
+        ("CNTR-K8-001160", Status::NotAFinding),
+        ("CNTR-K8-002010", Status::NotApplicable),
+        ("CNTR-K8-002700", Status::NotAFinding),
+        ("CNTR-K8-002720", Status::NotAFinding),
+    ] {
+        let v = run(id, &c, &ctx);
+        assert_eq!(v.status, want, "{id}: {}", v.details);
+    }
+    let v = run("CNTR-K8-002720", &c, &ctx);
+    assert!(
+        v.details
+            .contains("(Node status.nodeInfo.kubeletVersion) on 184 host(s): k8s-worker-000, "),
+        "{}",
+        v.details
+    );
+    assert!(v.details.lines().count() < 10, "grouped: {}", v.details);
 }
