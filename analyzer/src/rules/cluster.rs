@@ -551,10 +551,18 @@ fn harmless_value(v: &str) -> bool {
 /// The PEM label of the first `-----BEGIN X-----` in `s`.
 fn pem_label(s: &str) -> Option<String> {
     let pos = s.find("-----BEGIN ")?;
-    let rest = &s[pos + 11..];
-    let end = rest.find("-----").unwrap_or(rest.len().min(40));
-    let label: String = rest[..end].chars().take(40).collect();
-    Some(format!("-----BEGIN {label}-----"))
+    let rest = &s[pos + "-----BEGIN ".len()..];
+    let rest = match rest.find("-----") {
+        Some(end) => &rest[..end],
+        None => rest,
+    };
+    // Only the label (`RSA PRIVATE KEY`), never what follows it.
+    let label: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_uppercase() || *c == ' ')
+        .take(40)
+        .collect();
+    Some(format!("-----BEGIN {}-----", label.trim_end()))
 }
 
 /// `NAME=value` assignments with a secret-looking NAME and a non-trivial

@@ -815,3 +815,45 @@ fn large_dump_all_checks() {
     );
     assert!(v.details.lines().count() < 10, "grouped: {}", v.details);
 }
+
+#[test]
+fn pem_labels_are_safe() {
+    assert_eq!(
+        pem_label("x -----BEGIN EC PRIVATE KEY-----\nabc").as_deref(),
+        Some("-----BEGIN EC PRIVATE KEY-----")
+    );
+    // Unterminated, multibyte, and secret-looking text after the marker.
+    for s in [
+        "-----BEGIN ",
+        "-----BEGIN ééééééééééééééééééééééééééé",
+        "-----BEGIN KEYhunter2",
+    ] {
+        let l = pem_label(s).unwrap();
+        assert!(!l.contains("hunter") && !l.contains('é'), "{l}");
+    }
+    assert_eq!(pem_label("no pem here"), None);
+}
+
+#[test]
+fn mangled_dumps_never_panic() {
+    let ctx = ClusterContext {
+        apiserver_versions: vec![("cp".into(), ver("v1.24.0"))],
+        ..ClusterContext::default()
+    };
+    let mut parsed = 0;
+    for i in (0..VIOLATING.len()).step_by(4099) {
+        // Truncated, and with one byte replaced.
+        let _ = parse(&VIOLATING[..i], "t");
+        for b in [b'"', b'{', b']', b'0', 0xff] {
+            let mut m = VIOLATING.to_vec();
+            m[i] = b;
+            if let Ok(c) = parse(&m, "t") {
+                parsed += 1;
+                for (_, f) in CLUSTER_CHECKS {
+                    let _ = f(&c, &ctx);
+                }
+            }
+        }
+    }
+    assert!(parsed > 0);
+}
