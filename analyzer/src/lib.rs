@@ -1,12 +1,14 @@
 //! kstig analyzer library: bundle evidence → effective configuration →
 //! one check per STIG ID → results → checklist writers.
 
+pub mod answers;
 pub mod benchmark;
 pub mod carry;
 pub mod catalog;
 pub mod checklist;
 pub mod ckl;
 pub mod cklb;
+pub mod cluster;
 pub mod commands;
 pub mod evidence;
 pub mod flags;

@@ -12,6 +12,7 @@ use crate::flags::Flag;
 use crate::model::Status;
 
 pub mod apiserver;
+pub mod cluster;
 pub mod controller_manager;
 pub mod etcd;
 pub mod files;
