@@ -297,6 +297,10 @@ pub struct AnalyzeOptions {
     pub previous: Vec<String>,
     /// Checklist marking (`--marking CUI`).
     pub marking: String,
+    /// A cluster dump exported separately (`--cluster-json FILE`); else the newest bundle's.
+    pub cluster_json: Option<PathBuf>,
+    /// Recorded decisions (`--answers FILE`).
+    pub answers: Option<PathBuf>,
 }
 
 /// Outcome of `kstig analyze`.
@@ -428,6 +432,20 @@ pub fn analyze(
     }
     let paths = expand_bundles(&opts.bundles)?;
     let previous = crate::carry::Previous::load(&opts.previous).map_err(err)?;
+    let answers = match &opts.answers {
+        Some(p) => Some(crate::answers::load(p).map_err(|e| err(e.to_string()))?),
+        None => None,
+    };
+    let explicit_dump = match &opts.cluster_json {
+        Some(p) => {
+            let bytes = std::fs::read(p)
+                .map_err(|e| err(format!("{}: cannot read cluster dump: {e}", p.display())))?;
+            let objects = crate::cluster::parse(&bytes, &p.display().to_string())
+                .map_err(|e| err(e.to_string()))?;
+            Some(objects)
+        }
+        None => None,
+    };
     std::fs::create_dir_all(&opts.out).map_err(|e| {
         err(format!(
             "{}: cannot create output folder: {e}",
@@ -438,6 +456,9 @@ pub fn analyze(
     let mut nodes: Vec<(String, Assessment)> = Vec::new();
     let mut notes = std::collections::BTreeMap::new();
     let mut refused = Vec::new();
+    let mut ctx = crate::rules::cluster::ClusterContext::default();
+    // The newest bundle carrying a cluster dump: (created, description, bytes, kinds).
+    let mut newest_dump: Option<(String, String, Vec<u8>, Vec<String>)> = None;
     for (i, p) in paths.iter().enumerate() {
         progress(i, paths.len(), p);
         match read_bundle(p, &keys, &opts.limits, opts.allow_untrusted) {
@@ -449,6 +470,29 @@ pub fn analyze(
                         "UNTRUSTED EVIDENCE (analyzed with --allow-untrusted: {problem}). {}",
                         target.comment
                     );
+                }
+                collect_versions(&node, &mut ctx);
+                if let Some(d) = &b.manifest.cluster {
+                    let newer = newest_dump
+                        .as_ref()
+                        .is_none_or(|(c, ..)| b.manifest.created > *c);
+                    if newer {
+                        if let Some(bytes) = b.member(&d.member) {
+                            newest_dump = Some((
+                                b.manifest.created.clone(),
+                                format!(
+                                    "{} (bundle {}, {} {}, collected {})",
+                                    p.display(),
+                                    b.manifest.bundle_id,
+                                    b.manifest.host.hostname,
+                                    d.source,
+                                    b.manifest.created
+                                ),
+                                bytes.to_vec(),
+                                d.kinds.clone(),
+                            ));
+                        }
+                    }
                 }
                 let drift = node.drift();
                 if !drift.is_empty() {
@@ -487,6 +531,12 @@ pub fn analyze(
         }
         kept.push((path, a));
     }
+    // Cluster-level rules: from --cluster-json, else the newest bundle's dump.
+    let (cluster_verdicts, dump_note) =
+        evaluate_cluster(&bench, explicit_dump, newest_dump, &ctx, opts.quiet)?;
+    for (_, a) in kept.iter_mut() {
+        apply_cluster_verdicts(a, &cluster_verdicts);
+    }
     if !previous.is_empty() {
         for (_, a) in kept.iter_mut() {
             previous.apply(a);
@@ -499,6 +549,13 @@ pub fn analyze(
             if !known.contains(&h) && h != "cluster" && !opts.quiet {
                 eprintln!("kstig: warning: earlier checklist for host {h} matches no analyzed bundle; its entries were not carried forward");
             }
+        }
+    }
+    let time = generation_time();
+    let today: String = time.chars().take(10).collect();
+    if let Some(ans) = &answers {
+        for (_, a) in kept.iter_mut() {
+            apply_answers(ans, a, &today, opts.quiet);
         }
     }
     let assessments: Vec<Assessment> = kept.iter().map(|(_, a)| a.clone()).collect();
@@ -516,8 +573,12 @@ pub fn analyze(
         ..Target::default()
     };
     let mut cluster = results::rollup(&bench, &assessments, cluster_target);
+    apply_cluster_verdicts(&mut cluster, &cluster_verdicts);
+    cluster.target.comment.push_str(&format!(" {dump_note}"));
     previous.apply(&mut cluster);
-    let time = generation_time();
+    if let Some(ans) = &answers {
+        apply_answers(ans, &mut cluster, &today, opts.quiet);
+    }
 
     // Render everything first, then write: a failure leaves no partial set.
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
@@ -580,6 +641,119 @@ pub fn analyze(
         refused,
         written,
     })
+}
+
+/// Version evidence of one node for the cluster rules.
+fn collect_versions(node: &Node, ctx: &mut crate::rules::cluster::ClusterContext) {
+    let host = node.manifest.host.hostname.clone();
+    for (comp, v) in node.versions() {
+        match comp.as_str() {
+            "kubectl" => ctx.kubectl_versions.push((host.clone(), v)),
+            "kubelet" => ctx.kubelet_versions.push((host.clone(), v)),
+            "kube-apiserver" => ctx.apiserver_versions.push((host.clone(), v)),
+            _ => {}
+        }
+    }
+    if let Some(v) = node.kube_version() {
+        let lower = ctx
+            .kube_version
+            .as_ref()
+            .is_none_or(|cur| v.tuple() < cur.tuple());
+        if lower {
+            ctx.kube_version = Some(v);
+        }
+    }
+}
+
+/// Evaluate every cluster rule of the benchmark; returns the verdicts by STIG
+/// ID and one line saying which dump decided them.
+fn evaluate_cluster(
+    bench: &Benchmark,
+    explicit: Option<crate::cluster::ClusterObjects>,
+    newest: Option<(String, String, Vec<u8>, Vec<String>)>,
+    ctx: &crate::rules::cluster::ClusterContext,
+    quiet: bool,
+) -> Result<
+    (
+        std::collections::BTreeMap<String, crate::rules::Verdict>,
+        String,
+    ),
+    CliError,
+> {
+    let (objects, note) = match (explicit, newest) {
+        (Some(o), _) => {
+            let note = format!("Cluster rules decided from {}.", o.summary());
+            (Some(o), note)
+        }
+        (None, Some((_, desc, bytes, kinds))) => match crate::cluster::parse(&bytes, &desc) {
+            Ok(mut o) => {
+                o.set_requested_kinds(&kinds);
+                let note = format!("Cluster rules decided from the dump in {}; the newest of the bundles carrying one.", o.summary());
+                (Some(o), note)
+            }
+            Err(e) => {
+                if !quiet {
+                    eprintln!("kstig: {e}");
+                }
+                (
+                    None,
+                    format!("The cluster dump in {desc} could not be read: {e}"),
+                )
+            }
+        },
+        (None, None) => (
+            None,
+            "No cluster dump in any bundle and no --cluster-json: cluster rules are Not_Reviewed."
+                .to_string(),
+        ),
+    };
+    let mut out = std::collections::BTreeMap::new();
+    for rule in &bench.rules {
+        let Some(check) = crate::rules::cluster::cluster_check(&rule.stig_id) else {
+            continue;
+        };
+        let mut v = match &objects {
+            Some(o) => check(o, ctx),
+            None => crate::rules::cluster::no_dump_verdict(),
+        };
+        v.details = format!("Cluster-level rule. {note}\n{}", v.details);
+        if let Some(n) = results::revision_note(rule) {
+            v.details = format!("{n}\n{}", v.details);
+        }
+        out.insert(rule.stig_id.clone(), v);
+    }
+    Ok((out, note))
+}
+
+/// Put the cluster verdicts into an assessment (a node's or the roll-up).
+fn apply_cluster_verdicts(
+    a: &mut Assessment,
+    verdicts: &std::collections::BTreeMap<String, crate::rules::Verdict>,
+) {
+    for r in &mut a.results {
+        if let Some(v) = verdicts.get(&r.stig_id) {
+            r.status = v.status;
+            r.details = v.details.clone();
+            r.comments = v.comments.clone();
+        }
+    }
+}
+
+/// Apply recorded answers to every rule of an assessment.
+fn apply_answers(ans: &crate::answers::Answers, a: &mut Assessment, today: &str, quiet: bool) {
+    let host = a.target.host_name.clone();
+    for r in &mut a.results {
+        let automated = match results::method_of(&r.stig_id) {
+            Some(Method::Manual) | None => false,
+            Some(_) => r.status != Status::NotReviewed,
+        };
+        let stig_id = r.stig_id.clone();
+        if let Some(msg) = crate::answers::apply(ans, &host, &stig_id, automated, r, today) {
+            if !quiet {
+                eprintln!("kstig: {msg}");
+            }
+        }
+    }
 }
 
 /// The three checklist formats of one assessment.
@@ -647,6 +821,11 @@ mod tests {
         assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
         assert_eq!(rfc3339(1_700_000_000), "2023-11-14T22:13:20Z");
         assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+    }
+
+    #[test]
+    fn collector_requests_exactly_the_kinds_the_cluster_rules_read() {
+        assert_eq!(collector::cluster::KINDS, crate::cluster::DUMP_KINDS);
     }
 
     #[test]

@@ -654,6 +654,10 @@ impl<'b> Node<'b> {
             }
         }
         for img in &self.manifest.images {
+            // Only manifests the kubelet runs: not kubeadm's upgrade backups under /etc/kubernetes/tmp.
+            if !self.static_pods.iter().any(|sp| sp.path == img.manifest) {
+                continue;
+            }
             let name = img.image.rsplit('/').next().unwrap_or(&img.image);
             let (repo, tag) = name.split_once(':').unwrap_or((name, ""));
             let tag = tag.split('@').next().unwrap_or(tag);

@@ -103,6 +103,12 @@ enum Command {
         /// Classification marking written into the checklists (for example CUI).
         #[arg(long, default_value = "")]
         marking: String,
+        /// Cluster dump exported by hand (`kubectl get ... -A -o json`); default: the newest bundle's.
+        #[arg(long)]
+        cluster_json: Option<PathBuf>,
+        /// Recorded decisions for rules a person decides (YAML, schemas/answers.schema.json).
+        #[arg(long)]
+        answers: Option<PathBuf>,
         /// Bundle files or folders holding *.kstig.tar.gz.
         #[arg(required = true)]
         bundles: Vec<PathBuf>,
@@ -169,6 +175,8 @@ fn run(cli: Cli) -> Result<i32, commands::CliError> {
             json,
             previous,
             marking,
+            cluster_json,
+            answers,
             bundles,
             limits,
         } => {
@@ -187,6 +195,8 @@ fn run(cli: Cli) -> Result<i32, commands::CliError> {
                 quiet: quiet || json,
                 previous,
                 marking,
+                cluster_json,
+                answers,
             };
             let tty = std::io::stderr().is_terminal() && !opts.quiet;
             let outcome = commands::analyze(&opts, |i, n, p| {

@@ -10,29 +10,26 @@ use serde_json::{Map, Value};
 use std::fmt;
 use std::io::{Read, Write};
 
-/// The kinds requested from the cluster. Never `secrets`.
+/// The kinds requested from the cluster: exactly what the cluster rules read
+/// (the analyzer's `cluster::DUMP_KINDS`; a test keeps them equal). Never `secrets`.
 pub const KINDS: &[&str] = &[
     "namespaces",
+    "nodes",
     "pods",
     "services",
+    "replicationcontrollers",
     "deployments",
     "replicasets",
     "statefulsets",
     "daemonsets",
     "jobs",
     "cronjobs",
-    "replicationcontrollers",
     "horizontalpodautoscalers",
     "configmaps",
-    "serviceaccounts",
     "roles",
-    "rolebindings",
     "clusterroles",
+    "rolebindings",
     "clusterrolebindings",
-    "networkpolicies",
-    "ingresses",
-    "validatingwebhookconfigurations",
-    "mutatingwebhookconfigurations",
 ];
 
 /// Member holding the filtered `v1 List`.
