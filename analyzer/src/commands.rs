@@ -7,6 +7,7 @@ use crate::model::{Assessment, Benchmark, Method, Status, Target};
 use crate::results::{self, ResultsDoc};
 use collector::bundle::{self, Limits, VerifiedBundle};
 use collector::sign::{self, PublicKey};
+use rayon::prelude::*;
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -416,7 +417,7 @@ pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, Cli
 /// `kstig analyze`.
 pub fn analyze(
     opts: &AnalyzeOptions,
-    mut progress: impl FnMut(usize, usize, &Path),
+    progress: impl Fn(usize, usize, &Path) + Sync,
 ) -> Result<AnalyzeOutcome, CliError> {
     let keys = if opts.allow_untrusted && opts.trust.is_empty() {
         Vec::new()
@@ -453,61 +454,92 @@ pub fn analyze(
         ))
     })?;
 
+    // Bundles are independent: verify and assess them on every core. Each
+    // worker holds one bundle at a time; only the assessments are kept.
+    type Dump = (String, String, Vec<u8>, Vec<String>);
+    // The newest bundle carrying a cluster dump: (created, description, bytes, kinds).
+    let newest_dump: std::sync::Mutex<Option<Dump>> = std::sync::Mutex::new(None);
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let outcomes: Vec<Result<NodeOutcome, (String, String)>> = paths
+        .par_iter()
+        .map(|p| {
+            let i = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            progress(i, paths.len(), p);
+            let b = read_bundle(p, &keys, &opts.limits, opts.allow_untrusted)
+                .map_err(|reason| (p.display().to_string(), reason))?;
+            let node = Node::new(&b);
+            let mut target = results::target_of(&node);
+            if let Some(problem) = &b.signature_problem {
+                target.comment = format!(
+                    "UNTRUSTED EVIDENCE (analyzed with --allow-untrusted: {problem}). {}",
+                    target.comment
+                );
+            }
+            let mut ctx = crate::rules::cluster::ClusterContext::default();
+            collect_versions(&node, &mut ctx);
+            if let Some(d) = &b.manifest.cluster {
+                if let (Some(bytes), Ok(mut slot)) = (b.member(&d.member), newest_dump.lock()) {
+                    let newer = slot.as_ref().is_none_or(|(c, ..)| b.manifest.created > *c);
+                    if newer {
+                        *slot = Some((
+                            b.manifest.created.clone(),
+                            format!(
+                                "{} (bundle {}, {} {}, collected {})",
+                                p.display(),
+                                b.manifest.bundle_id,
+                                b.manifest.host.hostname,
+                                d.source,
+                                b.manifest.created
+                            ),
+                            bytes.to_vec(),
+                            d.kinds.clone(),
+                        ));
+                    }
+                }
+            }
+            let drift = node.drift();
+            if !drift.is_empty() {
+                target.comment.push_str(&format!(
+                    " DRIFT between running processes and manifests: {}",
+                    drift.join("; ")
+                ));
+            }
+            let a = results::assess_node(&node, &bench, target);
+            Ok(NodeOutcome {
+                path: p.display().to_string(),
+                assessment: a,
+                drift,
+                problems: node.problems.clone(),
+                ctx,
+            })
+        })
+        .collect();
     let mut nodes: Vec<(String, Assessment)> = Vec::new();
     let mut notes = std::collections::BTreeMap::new();
     let mut refused = Vec::new();
     let mut ctx = crate::rules::cluster::ClusterContext::default();
-    // The newest bundle carrying a cluster dump: (created, description, bytes, kinds).
-    let mut newest_dump: Option<(String, String, Vec<u8>, Vec<String>)> = None;
-    for (i, p) in paths.iter().enumerate() {
-        progress(i, paths.len(), p);
-        match read_bundle(p, &keys, &opts.limits, opts.allow_untrusted) {
-            Ok(b) => {
-                let node = Node::new(&b);
-                let mut target = results::target_of(&node);
-                if let Some(problem) = &b.signature_problem {
-                    target.comment = format!(
-                        "UNTRUSTED EVIDENCE (analyzed with --allow-untrusted: {problem}). {}",
-                        target.comment
-                    );
-                }
-                collect_versions(&node, &mut ctx);
-                if let Some(d) = &b.manifest.cluster {
-                    let newer = newest_dump
+    for o in outcomes {
+        match o {
+            Ok(n) => {
+                ctx.kubectl_versions.extend(n.ctx.kubectl_versions);
+                ctx.kubelet_versions.extend(n.ctx.kubelet_versions);
+                ctx.apiserver_versions.extend(n.ctx.apiserver_versions);
+                if let Some(v) = n.ctx.kube_version {
+                    if ctx
+                        .kube_version
                         .as_ref()
-                        .is_none_or(|(c, ..)| b.manifest.created > *c);
-                    if newer {
-                        if let Some(bytes) = b.member(&d.member) {
-                            newest_dump = Some((
-                                b.manifest.created.clone(),
-                                format!(
-                                    "{} (bundle {}, {} {}, collected {})",
-                                    p.display(),
-                                    b.manifest.bundle_id,
-                                    b.manifest.host.hostname,
-                                    d.source,
-                                    b.manifest.created
-                                ),
-                                bytes.to_vec(),
-                                d.kinds.clone(),
-                            ));
-                        }
+                        .is_none_or(|cur| v.tuple() < cur.tuple())
+                    {
+                        ctx.kube_version = Some(v);
                     }
                 }
-                let drift = node.drift();
-                if !drift.is_empty() {
-                    target.comment.push_str(&format!(
-                        " DRIFT between running processes and manifests: {}",
-                        drift.join("; ")
-                    ));
-                }
-                let a = results::assess_node(&node, &bench, target);
-                notes.insert(p.display().to_string(), (drift, node.problems.clone()));
-                nodes.push((p.display().to_string(), a));
+                notes.insert(n.path.clone(), (n.drift, n.problems));
+                nodes.push((n.path, n.assessment));
             }
-            Err(reason) => refused.push((p.display().to_string(), reason)),
+            Err(r) => refused.push(r),
         }
     }
+    let newest_dump = newest_dump.into_inner().unwrap_or(None);
     progress(paths.len(), paths.len(), Path::new(""));
     // One checklist per host: the newest bundle wins.
     nodes.sort_by(|a, b| {
@@ -641,6 +673,15 @@ pub fn analyze(
         refused,
         written,
     })
+}
+
+/// What one bundle contributes to an analysis.
+struct NodeOutcome {
+    path: String,
+    assessment: Assessment,
+    drift: Vec<String>,
+    problems: Vec<String>,
+    ctx: crate::rules::cluster::ClusterContext,
 }
 
 /// Version evidence of one node for the cluster rules.
