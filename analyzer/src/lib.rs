@@ -12,11 +12,14 @@ pub mod cluster;
 pub mod commands;
 pub mod evidence;
 pub mod flags;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod kubelet;
 pub mod model;
 pub mod previous;
 pub mod results;
 pub mod rules;
+pub mod safety;
 pub mod xccdf;
 pub mod xmlutil;
 pub mod yaml;
