@@ -843,7 +843,7 @@ pub fn summary_table(outcome: &AnalyzeOutcome) -> String {
     row("cluster (roll-up)", "", &outcome.cluster);
     let _ = writeln!(s, "CAT I/II/III = open findings by severity; NaF = not a finding; N/A = not applicable; NR = not reviewed");
     for (b, r) in &outcome.refused {
-        let _ = writeln!(s, "REFUSED {b}: {r}");
+        let _ = writeln!(s, "REFUSED {}: {r}", crate::safety::one_line(b));
     }
     s
 }

@@ -131,6 +131,12 @@ enum Command {
 }
 
 fn main() {
+    // A file size limit (ulimit -f) must fail the write, not kill the run
+    // before its temporary files are removed.
+    // SAFETY: setting a signal to SIG_IGN has no handler to race with.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
     let cli = Cli::parse();
     let code = match run(cli) {
         Ok(code) => code,
