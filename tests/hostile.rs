@@ -846,3 +846,134 @@ fn is_root() -> bool {
         .map(|o| o.stdout.starts_with(b"0\n"))
         .unwrap_or(false)
 }
+
+/// Run `kstig analyze` on the good bundle with extra arguments, with a
+/// deadline (a FIFO must never make it wait); returns (code, stderr).
+fn analyze_with_deadline(out: &Path, extra: &[&std::ffi::OsStr]) -> (i32, String) {
+    let mut child = Command::new(support::kstig())
+        .arg("analyze")
+        .arg("--quiet")
+        .arg("--trust")
+        .arg(support::signing_pub())
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .arg(&good().1)
+        .env("SOURCE_DATE_EPOCH", support::EPOCH)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn kstig");
+    let start = std::time::Instant::now();
+    while child.try_wait().expect("wait").is_none() {
+        if start.elapsed() > std::time::Duration::from_secs(60) {
+            let _ = child.kill();
+            panic!("kstig analyze {extra:?} hung");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let o = child.wait_with_output().expect("output");
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+/// Bad operator inputs beside the bundles (a benchmark, an earlier
+/// checklist, an answers file, a cluster dump): FIFOs, DTDs and entity
+/// declarations, zip traversal, alias bombs and deep nesting fail the run
+/// with one clear error (exit 1), no panic, no hang, and nothing written.
+#[test]
+fn bad_operator_inputs_fail_cleanly() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let d = t.path();
+    let fifo = d.join("fifo.xml");
+    let st = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+    assert!(st.success());
+    let w = |name: &str, body: &[u8]| -> PathBuf {
+        let p = d.join(name);
+        std::fs::write(&p, body).expect("write");
+        p
+    };
+    let dtd_bench = w(
+        "dtd.xml",
+        br#"<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]><Benchmark xmlns="http://checklists.nist.gov/xccdf/1.1">&lol2;</Benchmark>"#,
+    );
+    let xxe_ckl = w(
+        "xxe.ckl",
+        br#"<?xml version="1.0"?><!DOCTYPE c [<!ENTITY x SYSTEM "file:///etc/shadow">]><CHECKLIST>&x;</CHECKLIST>"#,
+    );
+    let traversal_zip = {
+        let p = d.join("traversal.zip");
+        let f = std::fs::File::create(&p).expect("create zip");
+        let mut z = zip::ZipWriter::new(f);
+        z.start_file(
+            "../../../../tmp/kstig-evil.xml",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .expect("zip entry");
+        z.write_all(b"<Benchmark/>").expect("zip write");
+        z.finish().expect("zip finish");
+        p
+    };
+    let mut bomb = String::from("a0: &a0 [x,x,x,x,x,x,x,x,x,x]\n");
+    for i in 1..12 {
+        let p = i - 1;
+        bomb.push_str(&format!(
+            "a{i}: &a{i} [*a{p},*a{p},*a{p},*a{p},*a{p},*a{p},*a{p},*a{p},*a{p},*a{p}]\n"
+        ));
+    }
+    let bomb_answers = w("answers.yaml", bomb.as_bytes());
+    let deep_dump = w(
+        "deep.json",
+        format!("{}{}", "[".repeat(100_000), "]".repeat(100_000)).as_bytes(),
+    );
+    let cases: Vec<(&str, &Path, &str)> = vec![
+        ("--benchmark", &fifo, "not a regular file"),
+        ("--previous", &fifo, "not a regular file"),
+        ("--answers", &fifo, "not a regular file"),
+        ("--cluster-json", &fifo, "not a regular file"),
+        (
+            "--benchmark",
+            &dtd_bench,
+            "refusing a DOCTYPE/DTD declaration",
+        ),
+        (
+            "--previous",
+            &xxe_ckl,
+            "DTDs and entity declarations are refused",
+        ),
+        (
+            "--benchmark",
+            &traversal_zip,
+            "../../../../tmp/kstig-evil.xml",
+        ),
+        ("--answers", &bomb_answers, "answers.yaml"),
+        ("--cluster-json", &deep_dump, "deep.json"),
+    ];
+    for (i, (flag, path, want)) in cases.into_iter().enumerate() {
+        let out = d.join(format!("out{i}"));
+        let before = tree(d);
+        let (code, stderr) = analyze_with_deadline(&out, &[flag.as_ref(), path.as_os_str()]);
+        assert_eq!(code, 1, "{flag} {}: {stderr}", path.display());
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        let errors: Vec<&str> = stderr
+            .lines()
+            .filter(|l| l.starts_with("kstig: "))
+            .collect();
+        assert_eq!(errors.len(), 1, "{stderr}");
+        assert!(
+            errors[0].contains(want) && errors[0].contains(&*path.to_string_lossy()),
+            "{flag}: {}",
+            errors[0]
+        );
+        let after = tree(d);
+        let new: Vec<&String> = after.difference(&before).collect();
+        assert!(
+            new.iter().all(|p| p.as_str() == format!("out{i}")),
+            "{flag}: wrote {new:?}"
+        );
+    }
+    assert!(!Path::new("/tmp/kstig-evil.xml").exists());
+}

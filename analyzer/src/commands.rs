@@ -437,8 +437,13 @@ pub fn analyze(
     };
     let explicit_dump = match &opts.cluster_json {
         Some(p) => {
-            let bytes = std::fs::read(p)
-                .map_err(|e| err(format!("{}: cannot read cluster dump: {e}", p.display())))?;
+            let bytes = crate::safety::read_capped(
+                p,
+                opts.limits.max_member_size,
+                "cluster dump",
+                " (raise with --max-member-size)",
+            )
+            .map_err(|e| err(format!("{}: cannot read cluster dump: {e}", p.display())))?;
             let objects = crate::cluster::parse(&bytes, &p.display().to_string())
                 .map_err(|e| err(e.to_string()))?;
             Some(objects)

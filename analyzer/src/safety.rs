@@ -44,6 +44,21 @@ pub enum ReadError {
     },
 }
 
+/// Open a regular file for reading without ever blocking: non-blocking
+/// open (a FIFO put at the path does not wait for a writer), then `fstat`
+/// on the descriptor (a FIFO, device or folder is refused).
+pub fn open_regular(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+        .open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    Ok(file)
+}
+
 /// Read a whole regular file of at most `limit` bytes. The file is opened
 /// non-blocking (a FIFO or device put in its place never blocks the run),
 /// checked with fstat on the open descriptor (no window for a swap), and
