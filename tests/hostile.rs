@@ -750,7 +750,8 @@ fn fifo_and_hostile_file_names_in_the_bundle_folder() {
         &[],
         "not a gzip file",
     );
-    let (_, _, stderr) = support::analyze(&[inbox.clone()], &t.path().join("out2"), &[]);
+    let (_, _, stderr) =
+        support::analyze(std::slice::from_ref(&inbox), &t.path().join("out2"), &[]);
     assert!(stderr.contains("b\\u{a}kstig: x: ok\\u{1b}[2J.kstig.tar.gz: refused: not a gzip file"));
 }
 

@@ -246,7 +246,7 @@ fn place(tree: &mut Tree, kind: u8, loc: u8, seed: u64, n: usize) {
                 format!("/var/lib/rancher/rke2/server/tls/bundle{n}.pem"),
                 format!("/etc/kubernetes/pki/etcd/bundle{n}.cert"),
             ];
-            let body = if loc % 2 == 0 {
+            let body = if loc.is_multiple_of(2) {
                 format!("{}{}", k.cert, pem)
             } else {
                 format!("{}\n# key follows\n{}", pem, k.cert)
