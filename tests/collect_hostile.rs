@@ -194,6 +194,17 @@ fn fifo_socket_device_loop_and_oversize_at_config_paths() {
     let b = bundle_of(&o, &out);
     assert_eq!(o.status.code(), Some(1), "errors recorded make exit 1");
 
+    // Named by the kubelet's flags: recorded as missing evidence too.
+    for p in [
+        "/var/lib/kubelet/config.yaml",
+        "/etc/kubernetes/kubelet.conf",
+        "/etc/kubernetes/pki/ca.crt",
+    ] {
+        if p.ends_with("ca.crt") && !have_device {
+            continue;
+        }
+        assert_eq!(error_ops(&b, p), vec!["not-regular".to_string()], "{p}");
+    }
     let f = record(&b, "/var/lib/kubelet/config.yaml");
     assert_eq!(f.file_type, FileType::Fifo);
     assert!(matches!(f.content, Content::Withheld { .. }));
