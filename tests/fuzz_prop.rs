@@ -270,6 +270,20 @@ proptest! {
         analyzer::fuzzing::benchmark(&data);
         analyzer::fuzzing::previous(&data);
         analyzer::fuzzing::cluster_dump(&data);
+        analyzer::fuzzing::collector_text(&data);
+    }
+
+    #[test]
+    fn mutated_node_files_never_panic_the_collector(seed in any::<u64>(), n in 1u8..8, i in 0usize..6) {
+        let files = [
+            "samples/nodes/kubeadm-cp/etc/kubernetes/admin.conf",
+            "samples/nodes/kubeadm-cp/etc/kubernetes/encryption-config.yaml",
+            "samples/nodes/kubeadm-cp/root/kubeadm-config.yaml",
+            "samples/nodes/rke2-server/etc/rancher/rke2/config.yaml",
+            "samples/nodes/rke2-server/etc/rancher/rke2/registries.yaml",
+            "samples/nodes/kubeadm-cp/etc/kubernetes/manifests/kube-apiserver.yaml",
+        ];
+        analyzer::fuzzing::collector_text(&mutate(&read(files[i % files.len()]), seed, n));
     }
 
     #[test]
@@ -330,6 +344,7 @@ fn regressions_from_fuzzing_stay_fixed() {
             "benchmark" => analyzer::fuzzing::benchmark(&data),
             "previous" => analyzer::fuzzing::previous(&data),
             "cluster_dump" => analyzer::fuzzing::cluster_dump(&data),
+            "collector_text" => analyzer::fuzzing::collector_text(&data),
             _ => panic!("{name}: name it <target>--<anything>"),
         }
     }

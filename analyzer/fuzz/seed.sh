@@ -14,7 +14,7 @@ trap 'rm -rf "$WORK"' EXIT
 
 cargo build --quiet -p kstig-collector -p kstig-analyzer
 BIN="$ROOT/target/debug"
-for t in bundle_reader manifest kubelet_config static_pod benchmark previous cluster_dump; do
+for t in bundle_reader manifest kubelet_config static_pod benchmark previous cluster_dump collector_text; do
   mkdir -p "$CORPUS/$t"
 done
 
@@ -55,6 +55,18 @@ for f in samples/nodes/*/etc/kubernetes/manifests/*.yaml samples/nodes/*/var/lib
   [ -f "$f" ] || continue
   i=$((i + 1))
   cp "$f" "$CORPUS/static_pod/pod-$i.yaml"
+done
+
+# Node files the collector parses: kubeconfigs, distribution configs,
+# encryption configs, env files, units, os-release, hosts.
+i=0
+for f in samples/nodes/*/etc/kubernetes/*.conf samples/nodes/*/etc/rancher/*/*.yaml \
+  samples/nodes/*/etc/kubernetes/*encryption*.yaml samples/nodes/*/etc/default/* \
+  samples/nodes/*/etc/systemd/system/*.service samples/nodes/*/usr/lib/os-release \
+  samples/nodes/*/etc/hosts samples/nodes/*/root/*.yaml; do
+  [ -f "$f" ] || continue
+  i=$((i + 1))
+  cp "$f" "$CORPUS/collector_text/node-$i"
 done
 
 # Cluster dumps.

@@ -13,6 +13,7 @@
 //! | [`benchmark`] | the DISA benchmark loader (XCCDF, SCAP data stream, zip) |
 //! | [`previous`] | the earlier-checklist reader (CKL XML, CKLB JSON) |
 //! | [`cluster_dump`] | the cluster object dump parser and the cluster rules |
+//! | [`collector_text`] | the collector's parsers of node files: redaction, the YAML line scanner, static pod containers, argv redaction, `/etc/os-release`, `/etc/hosts`, `/proc` network tables, the kubectl output filter |
 
 use crate::evidence::Node;
 use crate::model::Benchmark;
@@ -178,6 +179,26 @@ pub fn cluster_dump(data: &[u8]) {
     }
 }
 
+/// What the collector parses on a node (a panic there aborts the collection
+/// on a sick node); redacted text must also never keep a PEM private key.
+pub fn collector_text(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let r = collector::redact::redact_text(&text);
+    let _ = collector::redact::leaks_private_key(&r.text);
+    let _ = collector::yamlscan::scan(&text);
+    let _ = collector::yamlscan::pod_containers(&text);
+    let _ = collector::yamlscan::flow_items(&text);
+    let _ = collector::yamlscan::has_kind(&text, "Pod");
+    let argv: Vec<String> = text.split('\0').map(str::to_string).collect();
+    let _ = collector::redact::redact_argv(&argv, true);
+    let _ = collector::redact::redact_argv(&argv, false);
+    let _ = collector::hostfacts::parse_os_release(&text);
+    let _ = collector::hostfacts::fqdn_from_hosts("node", &text);
+    let _ = collector::hostfacts::local_ipv4_from_fib_trie(&text);
+    let _ = collector::hostfacts::ipv6_from_if_inet6(&text);
+    let _ = collector::cluster::filter_stream(data);
+}
+
 fn split(data: &[u8]) -> (&[u8], &[u8]) {
     match data.iter().position(|b| *b == 0) {
         Some(i) => (&data[..i], &data[i + 1..]),
@@ -329,6 +350,7 @@ mod tests {
             benchmark,
             previous,
             cluster_dump,
+            collector_text,
         ] {
             f(b"");
             f(b"{}");
