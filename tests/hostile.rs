@@ -226,9 +226,27 @@ fn refused(bad_name: &str, bad: &[u8], extra: &[&str], reason: &str) {
 }
 
 fn check_run(root: &Path, bundles: &[PathBuf], bad: &Path, extra: &[&str], reason: &str) {
+    // kstig runs inside the snapshot, so that a relative path it wrote
+    // (a member's own name, say) would show up as a new file.
+    let cwd = root.join("cwd");
+    std::fs::create_dir_all(&cwd).expect("mkdir cwd");
     let before = tree(root);
     let out = root.join("out");
-    let (code, stdout, stderr) = support::analyze(bundles, &out, extra);
+    let o = Command::new(support::kstig())
+        .arg("analyze")
+        .arg("--trust")
+        .arg(support::signing_pub())
+        .arg("--out")
+        .arg(&out)
+        .args(extra)
+        .args(bundles)
+        .current_dir(&cwd)
+        .env("SOURCE_DATE_EPOCH", support::EPOCH)
+        .output()
+        .expect("run kstig analyze");
+    let code = o.status.code().unwrap_or(-1);
+    let stdout = String::from_utf8_lossy(&o.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
     let shown = analyzer::safety::one_line(&bad.display().to_string());
     let prefix = format!("kstig: {shown}: refused: ");
     let lines: Vec<&str> = stderr
