@@ -251,7 +251,8 @@ fn tamper(src: &Path, dst: &Path, edit: impl Fn(&mut Vec<(String, Vec<u8>)>)) {
 fn tampered_bundles_fail_verification_with_a_reason() {
     let good = &bundles().1[0];
     let dir = tempfile::tempdir().expect("tempdir");
-    let cases: Vec<(&str, Box<dyn Fn(&mut Vec<(String, Vec<u8>)>)>, &str)> = vec![
+    type Edit = Box<dyn Fn(&mut Vec<(String, Vec<u8>)>)>;
+    let cases: Vec<(&str, Edit, &str)> = vec![
         (
             "member-byte",
             Box::new(|es| {
