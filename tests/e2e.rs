@@ -757,6 +757,50 @@ fn answers_record_decisions_for_manual_rules() {
         "{}",
         r["details"]
     );
+    // Bound to the evidence: the hash results.json shows applies; a stale one does not.
+    let hash = rule("k8s-cp-01", "CNTR-K8-000940")["evidence_sha256"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(hash.len(), 64);
+    std::fs::write(
+        &answers,
+        format!(
+            "answers:\n- stig_id: CNTR-K8-000940\n  status: not_a_finding\n  justification: bound\n  author: A\n  date: 2026-11-01\n  hosts: k8s-cp-01\n  evidence_sha256: '{hash}'\n- stig_id: CNTR-K8-000950\n  status: not_a_finding\n  justification: stale\n  author: A\n  date: 2026-11-01\n  hosts: k8s-cp-01\n  evidence_sha256: '{}'\n",
+            "0".repeat(64)
+        ),
+    )
+    .expect("write");
+    let out3 = dir.path().join("out3");
+    let (code, _, stderr) = analyze(
+        &bundles().1,
+        &out3,
+        &["--quiet", "--answers", &answers.to_string_lossy()],
+    );
+    assert_eq!(code, 3, "{stderr}");
+    let doc3 = read_json(&out3.join("results.json"));
+    let cp3 = doc3["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["host"] == "k8s-cp-01")
+        .unwrap()
+        .clone();
+    let r3 = |id: &str| {
+        cp3["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["stig_id"] == id)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(r3("CNTR-K8-000940")["status"], "not_a_finding");
+    assert_eq!(r3("CNTR-K8-000950")["status"], "not_reviewed");
+    assert!(r3("CNTR-K8-000950")["details"]
+        .as_str()
+        .unwrap()
+        .contains("evidence changed"));
     // A malformed answers file: clear error naming it, no output written.
     std::fs::write(
         &answers,

@@ -8,6 +8,7 @@ use crate::results::{self, ResultsDoc};
 use collector::bundle::{self, Limits, VerifiedBundle};
 use collector::sign::{self, PublicKey};
 use rayon::prelude::*;
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -585,6 +586,10 @@ pub fn analyze(
     }
     let time = generation_time();
     let today: String = time.chars().take(10).collect();
+    let node_hashes: BTreeMap<String, Vec<String>> = kept
+        .iter()
+        .map(|(p, a)| (p.clone(), results::evidence_hashes(a)))
+        .collect();
     if let Some(ans) = &answers {
         for (_, a) in kept.iter_mut() {
             apply_answers(ans, a, &today, opts.quiet);
@@ -608,6 +613,7 @@ pub fn analyze(
     apply_cluster_verdicts(&mut cluster, &cluster_verdicts);
     cluster.target.comment.push_str(&format!(" {dump_note}"));
     previous.apply(&mut cluster);
+    let cluster_hashes = results::evidence_hashes(&cluster);
     if let Some(ans) = &answers {
         apply_answers(ans, &mut cluster, &today, opts.quiet);
     }
@@ -626,11 +632,20 @@ pub fn analyze(
             .iter()
             .map(|(p, a)| {
                 let (d, pr) = notes.get(p).cloned().unwrap_or_default();
-                results::node_doc(a, p, &d, &pr)
+                let mut doc = results::node_doc(a, p, &d, &pr);
+                if let Some(h) = node_hashes.get(p) {
+                    results::set_evidence_hashes(&mut doc.rules, h);
+                }
+                doc
             })
             .collect(),
         cluster: results::ClusterDoc {
-            rules: cluster.results.iter().map(results::rule_doc).collect(),
+            rules: {
+                let mut rules: Vec<results::RuleDoc> =
+                    cluster.results.iter().map(results::rule_doc).collect();
+                results::set_evidence_hashes(&mut rules, &cluster_hashes);
+                rules
+            },
         },
         refused: refused
             .iter()
