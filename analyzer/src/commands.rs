@@ -659,6 +659,10 @@ pub fn analyze(
         .map_err(|e| err(format!("cannot render results.json: {e}")))?;
     json.push(b'\n');
     files.push(("results.json".into(), json));
+    files.push((
+        "report.html".into(),
+        crate::report::render(&doc, &bench).into_bytes(),
+    ));
     let generated = crate::checklist::Generated {
         tool_version: env!("CARGO_PKG_VERSION").into(),
         time: time.clone(),
@@ -834,28 +838,59 @@ fn checklists(
     ));
 }
 
-/// The terminal summary table.
-pub fn summary_table(outcome: &AnalyzeOutcome) -> String {
+/// The terminal summary table: one row per node, then the cluster roll-up;
+/// open findings by severity, then the other statuses. With `color`, non-zero
+/// open counts are red (CAT I bold), not-a-finding green, zeros dim.
+pub fn summary_table(outcome: &AnalyzeOutcome, color: bool) -> String {
+    // (column width, ANSI style when the value is not zero)
+    const COLS: [(usize, &str); 6] = [
+        (6, "1;31"),
+        (7, "31"),
+        (8, "33"),
+        (6, "32"),
+        (5, ""),
+        (5, ""),
+    ];
+    let paint = |text: String, style: &str, value: usize| -> String {
+        if !color {
+            return text;
+        }
+        let style = if value == 0 { "2" } else { style };
+        if style.is_empty() {
+            text
+        } else {
+            format!("\x1b[{style}m{text}\x1b[0m")
+        }
+    };
     let mut s = String::new();
-    let _ = writeln!(
-        s,
+    let head = format!(
         "{:<28} {:<14} {:>6} {:>7} {:>8} {:>6} {:>5} {:>5}",
         "HOST", "ROLE", "CAT I", "CAT II", "CAT III", "NaF", "N/A", "NR"
     );
+    let _ = writeln!(s, "{}", paint(head, "1", 1));
     let mut row = |host: &str, role: &str, a: &Assessment| {
         let c = results::counts(&a.results);
-        let _ = writeln!(
-            s,
-            "{:<28} {:<14} {:>6} {:>7} {:>8} {:>6} {:>5} {:>5}",
-            host.chars().take(28).collect::<String>(),
-            role,
+        let values = [
             c.open_high,
             c.open_medium,
             c.open_low,
             c.not_a_finding,
             c.not_applicable,
-            c.not_reviewed
+            c.not_reviewed,
+        ];
+        let mut line = format!(
+            "{:<28} {:<14}",
+            host.chars().take(28).collect::<String>(),
+            role.chars().take(14).collect::<String>()
         );
+        for ((width, style), v) in COLS.iter().zip(values) {
+            line.push(' ');
+            line.push_str(&paint(format!("{v:>width$}"), style, v));
+        }
+        if a.target.untrusted {
+            line.push_str("  UNTRUSTED evidence");
+        }
+        let _ = writeln!(s, "{line}");
     };
     for (_, a) in &outcome.nodes {
         row(&a.target.host_name, &a.target.role, a);
