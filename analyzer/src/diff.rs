@@ -66,6 +66,8 @@ pub enum Presence {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct HostDiff {
     pub host: String,
+    /// True for the cluster roll-up.
+    pub rollup: bool,
     pub presence: Presence,
     pub changes: Vec<Change>,
 }
@@ -90,9 +92,11 @@ pub struct Source {
 }
 
 impl Diff {
-    pub fn count(&self, kind: Kind) -> usize {
+    /// Changes of this kind on the nodes (`rollup` false) or in the roll-up.
+    pub fn count(&self, kind: Kind, rollup: bool) -> usize {
         self.hosts
             .iter()
+            .filter(|h| h.rollup == rollup)
             .flat_map(|h| &h.changes)
             .filter(|c| c.kind == kind)
             .count()
@@ -100,7 +104,7 @@ impl Diff {
 
     /// 3 when anything became Open (a regression), else 0.
     pub fn exit_code(&self) -> i32 {
-        if self.count(Kind::NewlyOpen) > 0 {
+        if self.count(Kind::NewlyOpen, false) + self.count(Kind::NewlyOpen, true) > 0 {
             exit::OPEN_FINDINGS
         } else {
             exit::OK
@@ -235,12 +239,14 @@ pub fn compare(old_path: &Path, old: &ResultsDoc, new_path: &Path, new: &Results
         };
         hosts.push(HostDiff {
             host: name.to_string(),
+            rollup: false,
             presence,
             changes,
         });
     }
     hosts.push(HostDiff {
         host: ROLLUP.to_string(),
+        rollup: true,
         presence: Presence::Both,
         changes: compare_rules(&old.cluster.rules, &new.cluster.rules),
     });
@@ -330,12 +336,11 @@ pub fn render(d: &Diff, color: bool) -> String {
                 .unwrap_or("");
             let _ = writeln!(
                 s,
-                "  {label}  {:<7}  {:<14}  {:<8}  {} -> {}  {}",
+                "  {label}  {:<7}  {:<14}  {:<8}  {:<30}  {}",
                 cat(&c.severity),
                 c.stig_id,
                 c.vuln_id,
-                shown(&c.old),
-                shown(&c.new),
+                format!("{} -> {}", shown(&c.old), shown(&c.new)),
                 title
             );
         }
@@ -366,12 +371,15 @@ pub fn render(d: &Diff, color: bool) -> String {
         .count();
     let _ = writeln!(
         s,
-        "\n{} newly open, {} fixed, {} other change(s); {} node(s) added, {} removed",
-        d.count(Kind::NewlyOpen),
-        d.count(Kind::Fixed),
-        d.count(Kind::Changed),
+        "\nnodes: {} newly open, {} fixed, {} other change(s); {} node(s) added, {} removed\nroll-up: {} newly open, {} fixed, {} other change(s)",
+        d.count(Kind::NewlyOpen, false),
+        d.count(Kind::Fixed, false),
+        d.count(Kind::Changed, false),
         added,
-        removed
+        removed,
+        d.count(Kind::NewlyOpen, true),
+        d.count(Kind::Fixed, true),
+        d.count(Kind::Changed, true),
     );
     s
 }
@@ -511,6 +519,7 @@ mod tests {
         );
         let d = compare(Path::new("o"), &old, Path::new("n"), &new);
         assert_eq!(d.exit_code(), exit::OK);
-        assert_eq!(d.count(Kind::Fixed), 2);
+        assert_eq!(d.count(Kind::Fixed, false), 1);
+        assert_eq!(d.count(Kind::Fixed, true), 1);
     }
 }

@@ -504,8 +504,9 @@ JavaScript; the checklists beside this file carry the same evidence.</p></noscri
         let rollup = h + 1 == rows.len();
         let _ = write!(
             s,
-            "<tr{}><th>{}</th>",
+            "<tr{}><th title=\"{}\">{}</th>",
             if rollup { " class=\"rollup\"" } else { "" },
+            esc(&row.host),
             esc(&row.host)
         );
         for (rule, st) in rules.iter().zip(statuses) {
