@@ -595,7 +595,10 @@ fn kubectl_output_is_filtered() {
         .find(|c| c.argv[0] == kubectl.to_str().unwrap())
         .expect("kubectl recorded");
     assert_eq!(cmd.exit_status, Some(0));
-    assert!(cmd.argv.iter().any(|a| a.starts_with("namespaces,pods,")));
+    assert!(cmd
+        .argv
+        .iter()
+        .any(|a| a.starts_with("namespaces,nodes,pods,")));
     let objects: serde_json::Value =
         serde_json::from_slice(r.bundle.member(&dump.member).unwrap()).unwrap();
     let items = objects["items"].as_array().unwrap();

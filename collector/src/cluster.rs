@@ -343,6 +343,6 @@ mod tests {
     #[test]
     fn kinds_never_include_secrets() {
         assert!(!KINDS.iter().any(|k| k.contains("secret")));
-        assert_eq!(KINDS.len(), 21);
+        assert_eq!(KINDS.len(), 17);
     }
 }
