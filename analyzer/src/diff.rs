@@ -10,8 +10,8 @@
 //! hosts only in OLD are *removed*.
 
 use crate::commands::{exit, CliError};
-use crate::results::{self, ResultsDoc, RuleDoc};
-use serde::Serialize;
+use crate::results;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -21,6 +21,58 @@ pub const MAX_RESULTS_BYTES: u64 = 1 << 30;
 
 /// Label of the roll-up in the diff.
 pub const ROLLUP: &str = "cluster (roll-up)";
+
+/// The parts of a `results.json` a diff reads. Other fields are ignored, so
+/// results written by an older or newer kstig of the same format compare.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Results {
+    pub format: String,
+    #[serde(default)]
+    pub generator: Generator,
+    #[serde(default)]
+    pub benchmark: BenchmarkId,
+    #[serde(default)]
+    pub nodes: Vec<NodeRules>,
+    #[serde(default)]
+    pub cluster: ClusterRules,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Generator {
+    #[serde(default)]
+    pub time: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct BenchmarkId {
+    #[serde(default)]
+    pub id: String,
+    #[serde(default)]
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct NodeRules {
+    pub host: String,
+    #[serde(default)]
+    pub rules: Vec<RuleStatus>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ClusterRules {
+    #[serde(default)]
+    pub rules: Vec<RuleStatus>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct RuleStatus {
+    pub stig_id: String,
+    #[serde(default)]
+    pub vuln_id: String,
+    #[serde(default)]
+    pub severity: String,
+    pub status: String,
+}
 
 /// Kind of change of one rule on one host.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -113,7 +165,7 @@ impl Diff {
 }
 
 /// The `results.json` of an analysis: a `--out` folder or the file itself.
-pub fn load(path: &Path) -> Result<(PathBuf, ResultsDoc), CliError> {
+pub fn load(path: &Path) -> Result<(PathBuf, Results), CliError> {
     let file = if path.is_dir() {
         path.join("results.json")
     } else {
@@ -130,7 +182,7 @@ pub fn load(path: &Path) -> Result<(PathBuf, ResultsDoc), CliError> {
     }
     let bytes = std::fs::read(&file)
         .map_err(|e| CliError(format!("{}: cannot read: {e}", file.display())))?;
-    let doc: ResultsDoc = serde_json::from_slice(&bytes).map_err(|e| {
+    let doc: Results = serde_json::from_slice(&bytes).map_err(|e| {
         CliError(format!(
             "{}: not a kstig results.json ({}): {e}",
             file.display(),
@@ -148,7 +200,7 @@ pub fn load(path: &Path) -> Result<(PathBuf, ResultsDoc), CliError> {
     Ok((file, doc))
 }
 
-fn source(path: &Path, doc: &ResultsDoc) -> Source {
+fn source(path: &Path, doc: &Results) -> Source {
     Source {
         path: path.display().to_string(),
         generated: doc.generator.time.clone(),
@@ -160,7 +212,7 @@ fn source(path: &Path, doc: &ResultsDoc) -> Source {
     }
 }
 
-fn classify(old: Option<&RuleDoc>, new: &RuleDoc) -> Option<Kind> {
+fn classify(old: Option<&RuleStatus>, new: &RuleStatus) -> Option<Kind> {
     let old_status = old.map(|r| r.status.as_str());
     if old_status == Some(new.status.as_str()) {
         return None;
@@ -178,8 +230,8 @@ fn classify(old: Option<&RuleDoc>, new: &RuleDoc) -> Option<Kind> {
     }
 }
 
-fn compare_rules(old: &[RuleDoc], new: &[RuleDoc]) -> Vec<Change> {
-    let before: BTreeMap<&str, &RuleDoc> = old.iter().map(|r| (r.stig_id.as_str(), r)).collect();
+fn compare_rules(old: &[RuleStatus], new: &[RuleStatus]) -> Vec<Change> {
+    let before: BTreeMap<&str, &RuleStatus> = old.iter().map(|r| (r.stig_id.as_str(), r)).collect();
     let mut out = Vec::new();
     for r in new {
         let prev = before.get(r.stig_id.as_str()).copied();
@@ -200,8 +252,8 @@ fn compare_rules(old: &[RuleDoc], new: &[RuleDoc]) -> Vec<Change> {
 }
 
 /// Compare two analyses.
-pub fn compare(old_path: &Path, old: &ResultsDoc, new_path: &Path, new: &ResultsDoc) -> Diff {
-    let ids = |d: &ResultsDoc| -> Vec<String> {
+pub fn compare(old_path: &Path, old: &Results, new_path: &Path, new: &Results) -> Diff {
+    let ids = |d: &Results| -> Vec<String> {
         d.cluster.rules.iter().map(|r| r.stig_id.clone()).collect()
     };
     let (old_ids, new_ids) = (ids(old), ids(new));
@@ -216,12 +268,12 @@ pub fn compare(old_path: &Path, old: &ResultsDoc, new_path: &Path, new: &Results
         .cloned()
         .collect();
 
-    let old_hosts: BTreeMap<&str, &[RuleDoc]> = old
+    let old_hosts: BTreeMap<&str, &[RuleStatus]> = old
         .nodes
         .iter()
         .map(|n| (n.host.as_str(), n.rules.as_slice()))
         .collect();
-    let new_hosts: BTreeMap<&str, &[RuleDoc]> = new
+    let new_hosts: BTreeMap<&str, &[RuleStatus]> = new
         .nodes
         .iter()
         .map(|n| (n.host.as_str(), n.rules.as_slice()))
@@ -387,59 +439,33 @@ pub fn render(d: &Diff, color: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::results::{BenchmarkDoc, ClusterDoc, CountsDoc, GeneratorDoc, NodeDoc};
 
-    fn r(id: &str, status: &str) -> RuleDoc {
-        RuleDoc {
+    fn r(id: &str, status: &str) -> RuleStatus {
+        RuleStatus {
             stig_id: id.into(),
             vuln_id: format!("V-{id}"),
-            rule_id: String::new(),
             severity: "medium".into(),
             status: status.into(),
-            method: "node".into(),
-            details: String::new(),
-            comments: String::new(),
         }
     }
 
-    fn node(host: &str, rules: Vec<RuleDoc>) -> NodeDoc {
-        NodeDoc {
+    fn node(host: &str, rules: Vec<RuleStatus>) -> NodeRules {
+        NodeRules {
             host: host.into(),
-            fqdn: String::new(),
-            role: "worker".into(),
-            bundle: String::new(),
-            bundle_id: String::new(),
-            signer: String::new(),
-            collected: String::new(),
-            trusted: true,
-            drift: vec![],
-            evidence_problems: vec![],
-            counts: CountsDoc::default(),
             rules,
         }
     }
 
-    fn doc(nodes: Vec<NodeDoc>, cluster: Vec<RuleDoc>) -> ResultsDoc {
-        ResultsDoc {
+    fn doc(nodes: Vec<NodeRules>, cluster: Vec<RuleStatus>) -> Results {
+        Results {
             format: results::FORMAT.into(),
-            generator: GeneratorDoc {
-                name: "kstig".into(),
-                version: "0".into(),
-                time: "t".into(),
-            },
-            benchmark: BenchmarkDoc {
+            generator: Generator { time: "t".into() },
+            benchmark: BenchmarkId {
                 id: "Kubernetes_STIG".into(),
-                title: String::new(),
-                version: String::new(),
-                release_info: String::new(),
                 label: "V2R6".into(),
-                filename: String::new(),
-                builtin: true,
-                rule_count: 0,
             },
             nodes,
-            cluster: ClusterDoc { rules: cluster },
-            refused: vec![],
+            cluster: ClusterRules { rules: cluster },
         }
     }
 
@@ -508,6 +534,25 @@ mod tests {
             text.contains("2 newly open, 1 fixed, 2 other change(s); 1 node(s) added, 1 removed")
         );
         assert!(!text.contains('\x1b'));
+    }
+
+    #[test]
+    fn reads_results_json_of_this_kstig_and_ignores_unknown_fields() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("results.json");
+        let text = r#"{"format": "kstig-results/1", "future": 1,
+            "nodes": [{"host": "a", "rules": [{"stig_id": "1", "status": "open", "extra": "x"}]}],
+            "cluster": {"rules": []}}"#;
+        std::fs::write(&path, text).expect("write");
+        let (file, doc) = load(dir.path()).expect("load");
+        assert_eq!(file, path);
+        assert_eq!(doc.nodes[0].rules[0].status, "open");
+        std::fs::write(&path, r#"{"format": "kstig-results/2"}"#).expect("write");
+        let e = load(&path).expect_err("other format");
+        assert!(
+            e.0.contains("results.json") && e.0.contains("kstig-results/2"),
+            "{e}"
+        );
     }
 
     #[test]

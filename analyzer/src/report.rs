@@ -184,24 +184,27 @@ pub fn render(doc: &ResultsDoc, bench: &Benchmark) -> String {
             .collect(),
     });
 
-    // Per rule: each row's status letter, and (details, comments) string ids.
+    // Per rule: each row's status letter, and (details, comments, evidence
+    // hash) string ids.
     let mut strings = Strings::default();
     strings.id("");
     let mut statuses: Vec<String> = Vec::with_capacity(rules.len());
     let mut evidence: Vec<Vec<usize>> = Vec::with_capacity(rules.len());
     for rule in &rules {
         let mut st = String::with_capacity(rows.len());
-        let mut ev = Vec::with_capacity(rows.len() * 2);
+        let mut ev = Vec::with_capacity(rows.len() * 3);
         for row in &rows {
             match row.rules.get(rule.stig_id.as_str()) {
                 Some(r) => {
                     st.push(code(&r.status));
                     ev.push(strings.id(&r.details));
                     ev.push(strings.id(&r.comments));
+                    ev.push(strings.id(&r.evidence_sha256));
                 }
                 None => {
                     st.push('r');
                     ev.push(strings.id("This rule is not in this node's results."));
+                    ev.push(0);
                     ev.push(0);
                 }
             }
@@ -629,6 +632,7 @@ mod tests {
             method: "node".into(),
             details: details.into(),
             comments: String::new(),
+            evidence_sha256: String::new(),
         }
     }
 

@@ -101,10 +101,10 @@
     var groups = [];
     var byKey = {};
     for (var h = 0; h < D.hosts.length; h++) {
-      var key = st.charAt(h) + ' ' + ev[2 * h] + ' ' + ev[2 * h + 1];
+      var key = st.charAt(h) + ' ' + ev[3 * h] + ' ' + ev[3 * h + 1] + ' ' + ev[3 * h + 2];
       var g = byKey[key];
       if (!g) {
-        g = { st: st.charAt(h), d: ev[2 * h], c: ev[2 * h + 1], hosts: [] };
+        g = { st: st.charAt(h), d: ev[3 * h], c: ev[3 * h + 1], x: ev[3 * h + 2], hosts: [] };
         byKey[key] = g;
         groups.push(g);
       }
@@ -123,6 +123,9 @@
       div.appendChild(el('pre', '', D.strings[g.d] || '(no details)'));
       if (D.strings[g.c]) {
         div.appendChild(el('div', 'cm', 'Comment: ' + D.strings[g.c]));
+      }
+      if (D.strings[g.x]) {
+        div.appendChild(el('div', 'sha', 'evidence_sha256 (for an answers file): ' + D.strings[g.x]));
       }
       box.appendChild(div);
     });
