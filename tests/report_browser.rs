@@ -62,6 +62,7 @@ fn chromium(bin: &Path, profile: &Path, args: &[String]) -> (String, String) {
             "--headless",
             "--no-sandbox",
             "--disable-gpu",
+            "--disable-dev-shm-usage",
             "--disable-quic",
             "--no-first-run",
             "--disable-background-networking",

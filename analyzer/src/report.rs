@@ -733,6 +733,36 @@ mod tests {
     }
 
     #[test]
+    fn a_thousand_nodes_stay_small() {
+        let mut d = doc("n", "x");
+        let rules: Vec<RuleDoc> = (0..92)
+            .map(|i| {
+                rule(
+                    &format!("CNTR-K8-{i:06}"),
+                    "medium",
+                    "not_a_finding",
+                    &"the same long evidence text on every worker ".repeat(10),
+                )
+            })
+            .collect();
+        d.cluster.rules = rules.clone();
+        let node = d.nodes[0].clone();
+        d.nodes = (0..1000)
+            .map(|i| {
+                let mut n = node.clone();
+                n.host = format!("worker-{i:04}");
+                n.rules = rules.clone();
+                n
+            })
+            .collect();
+        let html = render(&d, &Benchmark::default());
+        // About 20 bytes a matrix cell and 15 of evidence references (3.3 MB
+        // here); the evidence text itself is stored once.
+        assert!(html.len() < 4_000_000, "{} bytes", html.len());
+        assert_eq!(html.matches("on every worker").count(), 10, "stored once");
+    }
+
+    #[test]
     fn identical_evidence_is_stored_once() {
         let mut d = doc("a", "same text");
         let mut second = d.nodes[0].clone();
