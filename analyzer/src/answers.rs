@@ -141,14 +141,8 @@ pub fn load(path: &Path) -> Result<Answers, AnswersError> {
         path: name.clone(),
         message,
     };
-    let meta = std::fs::metadata(path).map_err(|e| read_err(e.to_string()))?;
-    if meta.len() > MAX_ANSWERS_BYTES {
-        return Err(read_err(format!(
-            "{} bytes, over the {MAX_ANSWERS_BYTES} byte limit",
-            meta.len()
-        )));
-    }
-    let bytes = std::fs::read(path).map_err(|e| read_err(e.to_string()))?;
+    let bytes = crate::safety::read_capped(path, MAX_ANSWERS_BYTES, "answers file", "")
+        .map_err(|e| read_err(e.to_string()))?;
     let text = String::from_utf8(bytes).map_err(|_| read_err("not UTF-8 text".into()))?;
     parse_str(&text, &name)
 }

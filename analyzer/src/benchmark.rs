@@ -147,7 +147,7 @@ pub fn load(path: &Path) -> Result<Benchmark, BenchmarkError> {
         file: name.clone(),
         source,
     };
-    let file = std::fs::File::open(path).map_err(io_error)?;
+    let file = crate::safety::open_regular(path).map_err(io_error)?;
     let size = file.metadata().map_err(io_error)?.len();
     if size > limits.max_zip {
         return Err(BenchmarkError::TooLarge {

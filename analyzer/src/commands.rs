@@ -139,24 +139,19 @@ pub fn read_bundle(
     limits: &Limits,
     allow_untrusted: bool,
 ) -> Result<VerifiedBundle, String> {
-    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
-    if !meta.is_file() {
-        return Err("not a regular file".into());
-    }
-    if meta.len() > limits.max_compressed {
-        return Err(format!(
-            "bundle is {} bytes compressed, over the limit of {} (raise with --max-bundle-size)",
-            meta.len(),
-            limits.max_compressed
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
+    let bytes = crate::safety::read_capped(
+        path,
+        limits.max_compressed,
+        "bundle (compressed)",
+        " (raise with --max-bundle-size)",
+    )
+    .map_err(|e| e.to_string())?;
     let r = if allow_untrusted {
         bundle::read_untrusted(&bytes, trust, limits)
     } else {
         bundle::read_verified(&bytes, trust, limits)
     };
-    r.map_err(|e| e.to_string())
+    r.map_err(|e| crate::safety::one_line(&e.to_string()))
 }
 
 /// `kstig verify`: one line per bundle; Ok(true) when all verified.
@@ -178,7 +173,10 @@ pub fn verify(trust: &[PathBuf], bundles: &[PathBuf], limits: &Limits) -> Result
             ),
             Err(reason) => {
                 all_ok = false;
-                format!("FAILED  {}  {reason}", p.display())
+                format!(
+                    "FAILED  {}  {reason}",
+                    crate::safety::one_line(&p.display().to_string())
+                )
             }
         };
         let _ = writeln!(out, "{line}");
@@ -440,8 +438,13 @@ pub fn analyze(
     };
     let explicit_dump = match &opts.cluster_json {
         Some(p) => {
-            let bytes = std::fs::read(p)
-                .map_err(|e| err(format!("{}: cannot read cluster dump: {e}", p.display())))?;
+            let bytes = crate::safety::read_capped(
+                p,
+                opts.limits.max_member_size,
+                "cluster dump",
+                " (raise with --max-member-size)",
+            )
+            .map_err(|e| err(format!("{}: cannot read cluster dump: {e}", p.display())))?;
             let objects = crate::cluster::parse(&bytes, &p.display().to_string())
                 .map_err(|e| err(e.to_string()))?;
             Some(objects)
@@ -681,10 +684,7 @@ pub fn analyze(
         checklists(&mut files, &base, &bench, a, &generated);
     }
     checklists(&mut files, "cluster", &bench, &cluster, &generated);
-    let mut written = Vec::new();
-    for (name, bytes) in &files {
-        written.push(write_atomic(&opts.out, name, bytes)?);
-    }
+    let written = crate::safety::write_set(&opts.out, &files)?;
     Ok(AnalyzeOutcome {
         nodes: kept,
         notes,
@@ -898,7 +898,7 @@ pub fn summary_table(outcome: &AnalyzeOutcome, color: bool) -> String {
     row("cluster (roll-up)", "", &outcome.cluster);
     let _ = writeln!(s, "CAT I/II/III = open findings by severity; NaF = not a finding; N/A = not applicable; NR = not reviewed");
     for (b, r) in &outcome.refused {
-        let _ = writeln!(s, "REFUSED {b}: {r}");
+        let _ = writeln!(s, "REFUSED {}: {r}", crate::safety::one_line(b));
     }
     s
 }

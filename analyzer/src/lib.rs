@@ -13,12 +13,15 @@ pub mod commands;
 pub mod diff;
 pub mod evidence;
 pub mod flags;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod kubelet;
 pub mod model;
 pub mod previous;
 pub mod report;
 pub mod results;
 pub mod rules;
+pub mod safety;
 pub mod xccdf;
 pub mod xmlutil;
 pub mod yaml;

@@ -48,6 +48,9 @@ struct LimitArgs {
     /// Largest manifest.json, in bytes.
     #[arg(long, default_value_t = Limits::default().max_manifest_size)]
     max_manifest_size: u64,
+    /// Deepest nesting of arrays and objects in manifest.json (at most 128).
+    #[arg(long, default_value_t = Limits::default().max_manifest_depth)]
+    max_manifest_depth: usize,
 }
 
 impl LimitArgs {
@@ -58,6 +61,7 @@ impl LimitArgs {
             max_members: self.max_members,
             max_member_size: self.max_member_size,
             max_manifest_size: self.max_manifest_size,
+            max_manifest_depth: self.max_manifest_depth,
         }
     }
 }
@@ -145,6 +149,12 @@ enum Command {
 }
 
 fn main() {
+    // A file size limit (ulimit -f) must fail the write, not kill the run
+    // before its temporary files are removed.
+    // SAFETY: setting a signal to SIG_IGN has no handler to race with.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
     let cli = Cli::parse();
     let code = match run(cli) {
         Ok(code) => code,
@@ -239,7 +249,7 @@ fn run(cli: Cli) -> Result<i32, commands::CliError> {
                 }
             })?;
             for (b, r) in &outcome.refused {
-                eprintln!("kstig: {b}: refused: {r}");
+                eprintln!("kstig: {}: refused: {r}", analyzer::safety::one_line(b));
             }
             if json {
                 let path = opts.out.join("results.json");

@@ -11,7 +11,6 @@
 //! only XML's predefined entities and character references are expanded;
 //! JSON nesting is bounded by serde_json's recursion limit. Errors name the file.
 
-use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -114,7 +113,7 @@ pub fn read(path: &Path) -> Result<Vec<PreviousChecklist>, PreviousError> {
         path: path.to_path_buf(),
         source,
     };
-    let file = File::open(path).map_err(io_err)?;
+    let file = crate::safety::open_regular(path).map_err(io_err)?;
     let len = file.metadata().map_err(io_err)?.len();
     if len > MAX_CHECKLIST_BYTES {
         return Err(PreviousError::TooLarge {

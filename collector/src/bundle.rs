@@ -83,7 +83,18 @@ pub enum BundleError {
     },
     #[error("manifest lists member {0} twice")]
     DuplicateListing(String),
+    #[error("manifest.json nests deeper than {0} levels (raise with --max-manifest-depth, at most {MAX_JSON_DEPTH})")]
+    ManifestTooDeep(usize),
+    #[error(
+        "member name in a GNU long-name header is {size} bytes, over the limit of {MAX_NAME_BYTES}"
+    )]
+    NameTooLong { size: u64 },
 }
+
+/// Longest member name accepted (GNU long-name headers are read into memory).
+pub const MAX_NAME_BYTES: u64 = 4096;
+/// serde_json's own recursion limit: no manifest deeper than this is ever parsed.
+pub const MAX_JSON_DEPTH: usize = 128;
 
 /// Caps applied while reading a bundle. Defaults are documented in
 /// `docs/bundle-format.md`; the analyzer exposes flags to raise them.
@@ -94,6 +105,9 @@ pub struct Limits {
     pub max_members: usize,
     pub max_member_size: u64,
     pub max_manifest_size: u64,
+    /// Deepest nesting of arrays and objects in `manifest.json` (the
+    /// collector writes 4; serde_json refuses anything past 128 regardless).
+    pub max_manifest_depth: usize,
 }
 
 impl Default for Limits {
@@ -104,6 +118,7 @@ impl Default for Limits {
             max_members: 100_000,
             max_member_size: 1 << 30,
             max_manifest_size: 64 << 20,
+            max_manifest_depth: 32,
         }
     }
 }
@@ -359,16 +374,47 @@ fn unpack(bytes: &[u8], limits: &Limits) -> Result<RawBundle, BundleError> {
     {
         let limited = (&mut gz).take(limits.max_decompressed.saturating_add(1));
         let mut archive = tar::Archive::new(limited);
+        // Raw entries: GNU long names are read here, under a cap, instead of
+        // by the tar crate (which would read one of any size into memory);
+        // PAX headers are refused (the collector never writes them).
         let entries = archive
             .entries()
-            .map_err(|e| BundleError::Corrupt(e.to_string()))?;
+            .map_err(|e| BundleError::Corrupt(e.to_string()))?
+            .raw(true);
+        let mut long_name: Option<Vec<u8>> = None;
         for entry in entries {
             let mut entry = entry.map_err(corrupt)?;
+            let kind = entry.header().entry_type();
+            if kind.is_gnu_longname() {
+                if long_name.is_some() {
+                    return Err(BundleError::Corrupt(
+                        "two long-name headers for one member".into(),
+                    ));
+                }
+                let size = entry.size();
+                if size > MAX_NAME_BYTES {
+                    return Err(BundleError::NameTooLong { size });
+                }
+                total = total.saturating_add(size);
+                let mut name = Vec::with_capacity(size as usize);
+                (&mut entry)
+                    .take(size)
+                    .read_to_end(&mut name)
+                    .map_err(corrupt)?;
+                while name.last() == Some(&0) {
+                    name.pop();
+                }
+                long_name = Some(name);
+                continue;
+            }
             count += 1;
             if count > limits.max_members + 2 {
                 return Err(BundleError::TooManyMembers(limits.max_members));
             }
-            let path_bytes = entry.path_bytes().into_owned();
+            let path_bytes = match long_name.take() {
+                Some(name) => name,
+                None => entry.path_bytes().into_owned(),
+            };
             let path =
                 String::from_utf8(path_bytes).map_err(|e| BundleError::UnsafeMemberPath {
                     path: String::from_utf8_lossy(e.as_bytes()).into_owned(),
@@ -432,6 +478,11 @@ fn unpack(bytes: &[u8], limits: &Limits) -> Result<RawBundle, BundleError> {
             }
             *slot = Some(data);
         }
+        if long_name.is_some() {
+            return Err(BundleError::Corrupt(
+                "a long-name header with no member after it".into(),
+            ));
+        }
     }
     // Drain the rest of the gzip stream (tar padding) and insist nothing follows it.
     let mut rest = Vec::new();
@@ -466,6 +517,9 @@ fn entry_kind_name(kind: tar::EntryType) -> &'static str {
         tar::EntryType::Char => "character device",
         tar::EntryType::Block => "block device",
         tar::EntryType::Fifo => "FIFO",
+        tar::EntryType::XHeader | tar::EntryType::XGlobalHeader => "PAX extended header",
+        tar::EntryType::GNULongLink => "GNU long link",
+        tar::EntryType::GNUSparse => "GNU sparse file",
         _ => "special entry",
     }
 }
@@ -480,20 +534,82 @@ fn check_signature(raw: &RawBundle, trusted: &[PublicKey]) -> Result<String, Bun
             return Ok(key.fingerprint());
         }
     }
-    // Name the signer the manifest claims, without trusting anything else in it.
-    let signer = serde_json::from_slice::<serde_json::Value>(&raw.manifest)
-        .ok()
-        .and_then(|v| {
-            v.get("signer")?
-                .get("fingerprint")?
-                .as_str()
-                .map(|s| s.chars().take(64).collect::<String>())
-        })
-        .unwrap_or_else(|| "unknown".into());
+    // Name the signer the manifest claims, without parsing unverified JSON.
+    let signer = claimed_signer(&raw.manifest).unwrap_or_else(|| "unknown".into());
     Err(BundleError::UntrustedSignature { signer })
 }
 
+/// The `signer.fingerprint` an unverified manifest claims, found by a bounded
+/// text scan (first `"fingerprint"` after `"signer"`, hex digits only, at most
+/// 64): an unverified manifest is never parsed.
+fn claimed_signer(manifest: &[u8]) -> Option<String> {
+    let signer = find(manifest, b"\"signer\"")?;
+    let rest = &manifest[signer..];
+    let key = find(rest, b"\"fingerprint\"")?;
+    let mut rest = &rest[key + b"\"fingerprint\"".len()..];
+    while let Some((first, tail)) = rest.split_first() {
+        if first.is_ascii_whitespace() || *first == b':' {
+            rest = tail;
+        } else {
+            break;
+        }
+    }
+    let rest = rest.strip_prefix(b"\"")?;
+    let hex: String = rest
+        .iter()
+        .take(64)
+        .take_while(|b| b.is_ascii_hexdigit())
+        .map(|b| char::from(*b))
+        .collect();
+    if hex.is_empty() {
+        None
+    } else {
+        Some(hex)
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// True when no array or object in `json` nests deeper than `max` (strings
+/// and escapes are skipped). A linear scan, run before any JSON parser sees
+/// the bytes, so that depth is bounded by a documented, adjustable limit.
+pub fn json_depth_within(json: &[u8], max: usize) -> bool {
+    let mut depth: usize = 0;
+    let mut in_string = false;
+    let mut escaped = false;
+    for b in json {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if *b == b'\\' {
+                escaped = true;
+            } else if *b == b'"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > max {
+                    return false;
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    true
+}
+
 fn check_manifest(raw: RawBundle, limits: &Limits) -> Result<VerifiedBundle, BundleError> {
+    let depth = limits.max_manifest_depth.min(MAX_JSON_DEPTH);
+    if !json_depth_within(&raw.manifest, depth) {
+        return Err(BundleError::ManifestTooDeep(depth));
+    }
     let manifest: Manifest = serde_json::from_slice(&raw.manifest)
         .map_err(|e| BundleError::BadManifest(e.to_string()))?;
     if manifest.format != FORMAT {
@@ -766,6 +882,61 @@ mod tests {
         for cut in [10, b.len() / 2, b.len() - 3] {
             assert!(read_verified(&b[..cut], &[k.public_key()], &Limits::default()).is_err());
         }
+    }
+
+    #[test]
+    fn long_names_pax_and_depth() {
+        let k = key(1);
+        // A long (but capped) name written by the tar crate round-trips.
+        let mut w = BundleWriter::new();
+        let long = format!("evidence/files/{}", "d/".repeat(200) + "f.yaml");
+        w.add(&long, b"x: 1\n".to_vec()).unwrap();
+        let b = w.finish(empty_manifest(), &k, 0).unwrap();
+        let v = read_verified(&b, &[k.public_key()], &Limits::default()).unwrap();
+        assert!(v.member(&long).is_some());
+        // A GNU long-name header over the cap is refused before it is read.
+        let mut es = entries_of(&sample(&k));
+        es.insert(
+            2,
+            (
+                "././@LongLink".into(),
+                vec![b'a'; 5000],
+                tar::EntryType::GNULongName,
+            ),
+        );
+        let e = read_verified(&rebuild(es), &[k.public_key()], &Limits::default()).unwrap_err();
+        assert!(matches!(e, BundleError::NameTooLong { size: 5000 }), "{e}");
+        // PAX headers are refused.
+        let mut es = entries_of(&sample(&k));
+        es.insert(2, ("pax".into(), b"".to_vec(), tar::EntryType::XHeader));
+        let e = read_verified(&rebuild(es), &[k.public_key()], &Limits::default()).unwrap_err();
+        assert!(e.to_string().contains("PAX extended header"), "{e}");
+        // Depth scan: strings and escapes do not count.
+        assert!(json_depth_within(br#"{"a":[{"b":"[[[[\"[["}]}"#, 3));
+        assert!(!json_depth_within(br#"{"a":[{"b":[1]}]}"#, 3));
+        let deep = Limits {
+            max_manifest_depth: 2,
+            ..Limits::default()
+        };
+        let e = read_verified(&sample(&k), &[k.public_key()], &deep).unwrap_err();
+        assert!(matches!(e, BundleError::ManifestTooDeep(2)), "{e}");
+    }
+
+    #[test]
+    fn claimed_signer_is_scanned_not_parsed() {
+        assert_eq!(
+            claimed_signer(b"{\"signer\": {\"algorithm\": \"x\", \"fingerprint\" : \"abc1\"}}")
+                .as_deref(),
+            Some("abc1")
+        );
+        assert_eq!(claimed_signer(b"{\"fingerprint\": \"abc\"}"), None);
+        assert_eq!(
+            claimed_signer(b"{\"signer\": {\"fingerprint\": \"\xff\"}}"),
+            None
+        );
+        let e = read_verified(&sample(&key(1)), &[key(2).public_key()], &Limits::default())
+            .unwrap_err();
+        assert!(e.to_string().contains(&key(1).fingerprint()), "{e}");
     }
 
     #[test]

@@ -600,7 +600,22 @@ impl Collector<'_> {
                 }
                 self.files.push(record);
             }
-            _ => self.files.push(record),
+            _ => {
+                // A FIFO, socket or device where a flag names a config,
+                // certificate or key file: never opened (it could block or
+                // never end), and the evidence it should have been is missing.
+                if matches!(v.hint, Hint::Config | Hint::CertOrKey) {
+                    self.error(
+                        &v.path,
+                        "not-regular",
+                        &format!(
+                            "a {} where a file is expected; not opened",
+                            file_type_name(file_type)
+                        ),
+                    );
+                }
+                self.files.push(record)
+            }
         }
     }
 
@@ -930,6 +945,20 @@ fn find_on_path(name: &str) -> Option<PathBuf> {
         }
     }
     None
+}
+
+/// A file type as words, for error messages.
+fn file_type_name(t: FileType) -> &'static str {
+    match t {
+        FileType::File => "regular file",
+        FileType::Dir => "directory",
+        FileType::Symlink => "symbolic link",
+        FileType::Fifo => "FIFO",
+        FileType::Socket => "socket",
+        FileType::Char => "character device",
+        FileType::Block => "block device",
+        FileType::Unknown => "special file",
+    }
 }
 
 #[cfg(test)]

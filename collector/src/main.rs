@@ -147,7 +147,8 @@ extern "C" fn on_signal(sig: libc::c_int) {
     }
 }
 
-/// SIGINT, SIGTERM and SIGHUP remove the temporary file and exit 128+N.
+/// SIGINT, SIGTERM and SIGHUP remove the temporary file and exit 128+N;
+/// SIGXFSZ is ignored.
 /// std has no signal API and a crate for it would weigh more than these lines.
 fn install_signal_handlers() {
     for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
@@ -160,6 +161,13 @@ fn install_signal_handlers() {
             action.sa_flags = 0;
             libc::sigaction(sig, &action, std::ptr::null_mut());
         }
+    }
+    // Past a file size limit (ulimit -f) a write must fail with EFBIG, so that
+    // the temporary file is removed, instead of the default SIGXFSZ killing
+    // the process and leaving half a bundle.
+    // SAFETY: setting a signal to SIG_IGN has no handler to race with.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
     }
 }
 

@@ -229,6 +229,8 @@ pub fn redact_text(text: &str) -> Redacted {
         count += n;
         let (l, n) = redact_json_pairs(&l);
         count += n;
+        let (l, n) = redact_flow_pairs(&l);
+        count += n;
         let (l, n) = redact_base64_keys(&l);
         count += n;
         if n > 0 && l.trim_end().ends_with('>') {
@@ -578,6 +580,95 @@ fn redact_spaced_flags(
     (out, n, pending_next)
 }
 
+/// YAML flow-mapping pairs with plain or single-quoted keys and values
+/// (`user: {client-key-data: X, token: Y}`): a key right after `{` or `,`,
+/// then `:` and a space, then a value up to the next `,`, `}` or `]` (or
+/// the closing quote). Delimiters are ASCII, so every slice is on a char
+/// boundary.
+fn redact_flow_pairs(line: &str) -> (String, u32) {
+    if !line.contains('{') {
+        return (line.to_string(), 0);
+    }
+    let bytes = line.as_bytes();
+    let mut out = String::with_capacity(line.len());
+    let mut copied = 0;
+    let mut count = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'{' && bytes[i] != b',' {
+            i += 1;
+            continue;
+        }
+        let mut k = i + 1;
+        while k < bytes.len() && bytes[k] == b' ' {
+            k += 1;
+        }
+        // The key: quoted, or a run of name bytes.
+        let (key, after_key) = match bytes.get(k) {
+            Some(q @ (b'"' | b'\'')) => {
+                let quote = char::from(*q);
+                match yamlscan::find_closing_quote(line, k + 1, bytes.len(), quote) {
+                    Some(close) => (
+                        yamlscan::unquote_inner(&line[k + 1..close], quote),
+                        close + 1,
+                    ),
+                    None => break,
+                }
+            }
+            _ => {
+                let mut e = k;
+                while e < bytes.len() && is_name_byte(bytes[e]) {
+                    e += 1;
+                }
+                (line[k..e].to_string(), e)
+            }
+        };
+        if key.is_empty() || bytes.get(after_key) != Some(&b':') {
+            i = after_key.max(i + 1);
+            continue;
+        }
+        let mut v = after_key + 1;
+        if bytes.get(v) != Some(&b' ') {
+            i = v;
+            continue;
+        }
+        while v < bytes.len() && bytes[v] == b' ' {
+            v += 1;
+        }
+        // The value: quoted (the quotes are kept), or plain up to a delimiter.
+        let (vstart, vend, next) = match bytes.get(v) {
+            Some(q @ (b'"' | b'\'')) => {
+                match yamlscan::find_closing_quote(line, v + 1, bytes.len(), char::from(*q)) {
+                    Some(close) => (v + 1, close, close + 1),
+                    None => (v + 1, bytes.len(), bytes.len()),
+                }
+            }
+            _ => {
+                let mut e = v;
+                while e < bytes.len() && !matches!(bytes[e], b',' | b'}' | b']') {
+                    e += 1;
+                }
+                let mut end = e;
+                while end > v && bytes[end - 1] == b' ' {
+                    end -= 1;
+                }
+                (v, end, e)
+            }
+        };
+        if vstart < vend {
+            if let Some(r) = replacement(&key, &line[vstart..vend]) {
+                out.push_str(&line[copied..vstart]);
+                out.push_str(&r);
+                copied = vend;
+                count += 1;
+            }
+        }
+        i = next.max(i + 1);
+    }
+    out.push_str(&line[copied..]);
+    (out, count)
+}
+
 /// JSON `"key": "value"` pairs anywhere in a line (minified JSON kubeconfigs).
 fn redact_json_pairs(line: &str) -> (String, u32) {
     let bytes = line.as_bytes();
@@ -797,6 +888,27 @@ pub fn leaks_private_key(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn flow_mapping_pairs() {
+        let r = redact_text("  user: {client-key-data: QUJD, token: s3cr3tTOKEN, password: 'p@ss, word', name: x}\n");
+        assert!(!r.text.contains("s3cr3tTOKEN"), "{}", r.text);
+        assert!(!r.text.contains("p@ss"), "{}", r.text);
+        assert!(r.text.contains("name: x}"), "{}", r.text);
+        assert_eq!(r.count, 3, "{}", r.text);
+        let r = redact_text("a: {token: [x], ñ: {password: ü}}\n");
+        assert!(!r.text.contains(": ü"), "{}", r.text);
+        for odd in [
+            "{",
+            "{,",
+            "{ token:",
+            "{'token': 'x",
+            "{token: \"",
+            ",,{:: ,}",
+        ] {
+            let _ = redact_text(odd);
+        }
+    }
 
     fn argv(v: &[&str]) -> Vec<String> {
         v.iter().map(|s| s.to_string()).collect()
