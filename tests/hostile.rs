@@ -197,6 +197,7 @@ fn expected_outputs() -> BTreeSet<String> {
     let mut s = BTreeSet::new();
     s.insert("out".to_string());
     s.insert("out/results.json".to_string());
+    s.insert("out/report.html".to_string());
     for base in [GOOD_HOST, "cluster"] {
         for ext in ["ckl", "cklb", "xccdf.xml"] {
             s.insert(format!("out/{base}.{ext}"));

@@ -15,6 +15,8 @@ step() { printf '\n== %s\n' "$*"; }
 need_apt=()
 command -v xmllint >/dev/null 2>&1 || need_apt+=(libxml2-utils)
 command -v musl-gcc >/dev/null 2>&1 || need_apt+=(musl-tools)
+# The report.html browser test (tests/report_browser.rs) drives Debian's chromium headless.
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ]; then
   step "apt-get install ${need_apt[*]}"
   if [ "$(id -u)" = 0 ]; then
@@ -50,4 +52,6 @@ if [ -z "${KSTIG_SKIP_IMPORTERS:-}" ] && [ -d "$SHARED/checklists/tools" ]; then
 fi
 
 step "cargo test"
+# run.sh installed chromium: the browser test must run, not skip.
+export KSTIG_REQUIRE_BROWSER=1
 cargo test --workspace --locked

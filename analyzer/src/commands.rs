@@ -8,6 +8,7 @@ use crate::results::{self, ResultsDoc};
 use collector::bundle::{self, Limits, VerifiedBundle};
 use collector::sign::{self, PublicKey};
 use rayon::prelude::*;
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -588,6 +589,10 @@ pub fn analyze(
     }
     let time = generation_time();
     let today: String = time.chars().take(10).collect();
+    let node_hashes: BTreeMap<String, Vec<String>> = kept
+        .iter()
+        .map(|(p, a)| (p.clone(), results::evidence_hashes(a)))
+        .collect();
     if let Some(ans) = &answers {
         for (_, a) in kept.iter_mut() {
             apply_answers(ans, a, &today, opts.quiet);
@@ -611,6 +616,7 @@ pub fn analyze(
     apply_cluster_verdicts(&mut cluster, &cluster_verdicts);
     cluster.target.comment.push_str(&format!(" {dump_note}"));
     previous.apply(&mut cluster);
+    let cluster_hashes = results::evidence_hashes(&cluster);
     if let Some(ans) = &answers {
         apply_answers(ans, &mut cluster, &today, opts.quiet);
     }
@@ -629,11 +635,20 @@ pub fn analyze(
             .iter()
             .map(|(p, a)| {
                 let (d, pr) = notes.get(p).cloned().unwrap_or_default();
-                results::node_doc(a, p, &d, &pr)
+                let mut doc = results::node_doc(a, p, &d, &pr);
+                if let Some(h) = node_hashes.get(p) {
+                    results::set_evidence_hashes(&mut doc.rules, h);
+                }
+                doc
             })
             .collect(),
         cluster: results::ClusterDoc {
-            rules: cluster.results.iter().map(results::rule_doc).collect(),
+            rules: {
+                let mut rules: Vec<results::RuleDoc> =
+                    cluster.results.iter().map(results::rule_doc).collect();
+                results::set_evidence_hashes(&mut rules, &cluster_hashes);
+                rules
+            },
         },
         refused: refused
             .iter()
@@ -647,6 +662,10 @@ pub fn analyze(
         .map_err(|e| err(format!("cannot render results.json: {e}")))?;
     json.push(b'\n');
     files.push(("results.json".into(), json));
+    files.push((
+        "report.html".into(),
+        crate::report::render(&doc, &bench).into_bytes(),
+    ));
     let generated = crate::checklist::Generated {
         tool_version: env!("CARGO_PKG_VERSION").into(),
         time: time.clone(),
@@ -819,28 +838,59 @@ fn checklists(
     ));
 }
 
-/// The terminal summary table.
-pub fn summary_table(outcome: &AnalyzeOutcome) -> String {
+/// The terminal summary table: one row per node, then the cluster roll-up;
+/// open findings by severity, then the other statuses. With `color`, non-zero
+/// open counts are red (CAT I bold), not-a-finding green, zeros dim.
+pub fn summary_table(outcome: &AnalyzeOutcome, color: bool) -> String {
+    // (column width, ANSI style when the value is not zero)
+    const COLS: [(usize, &str); 6] = [
+        (6, "1;31"),
+        (7, "31"),
+        (8, "33"),
+        (6, "32"),
+        (5, ""),
+        (5, ""),
+    ];
+    let paint = |text: String, style: &str, value: usize| -> String {
+        if !color {
+            return text;
+        }
+        let style = if value == 0 { "2" } else { style };
+        if style.is_empty() {
+            text
+        } else {
+            format!("\x1b[{style}m{text}\x1b[0m")
+        }
+    };
     let mut s = String::new();
-    let _ = writeln!(
-        s,
+    let head = format!(
         "{:<28} {:<14} {:>6} {:>7} {:>8} {:>6} {:>5} {:>5}",
         "HOST", "ROLE", "CAT I", "CAT II", "CAT III", "NaF", "N/A", "NR"
     );
+    let _ = writeln!(s, "{}", paint(head, "1", 1));
     let mut row = |host: &str, role: &str, a: &Assessment| {
         let c = results::counts(&a.results);
-        let _ = writeln!(
-            s,
-            "{:<28} {:<14} {:>6} {:>7} {:>8} {:>6} {:>5} {:>5}",
-            host.chars().take(28).collect::<String>(),
-            role,
+        let values = [
             c.open_high,
             c.open_medium,
             c.open_low,
             c.not_a_finding,
             c.not_applicable,
-            c.not_reviewed
+            c.not_reviewed,
+        ];
+        let mut line = format!(
+            "{:<28} {:<14}",
+            host.chars().take(28).collect::<String>(),
+            role.chars().take(14).collect::<String>()
         );
+        for ((width, style), v) in COLS.iter().zip(values) {
+            line.push(' ');
+            line.push_str(&paint(format!("{v:>width$}"), style, v));
+        }
+        if a.target.untrusted {
+            line.push_str("  UNTRUSTED evidence");
+        }
+        let _ = writeln!(s, "{line}");
     };
     for (_, a) in &outcome.nodes {
         row(&a.target.host_name, &a.target.role, a);

@@ -10,6 +10,7 @@ pub mod ckl;
 pub mod cklb;
 pub mod cluster;
 pub mod commands;
+pub mod diff;
 pub mod evidence;
 pub mod flags;
 #[doc(hidden)]
@@ -17,6 +18,7 @@ pub mod fuzzing;
 pub mod kubelet;
 pub mod model;
 pub mod previous;
+pub mod report;
 pub mod results;
 pub mod rules;
 pub mod safety;

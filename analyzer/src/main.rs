@@ -2,22 +2,30 @@
 //! DISA Kubernetes STIG.
 
 use analyzer::commands::{self, exit, AnalyzeOptions};
+use analyzer::diff;
 use clap::{Parser, Subcommand};
 use collector::bundle::Limits;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
+const ABOUT: &str = "Kubernetes DISA STIG assessment from signed node evidence bundles";
+
 const WORKFLOW: &str = "\
-Workflow:
-  1. kstig keygen --private signing.key --public signing.pub   (once, on the workstation)
-  2. on every node: kstig-collect --key signing.key --out /media/usb   (see kstig-collect --help)
-  3. kstig verify --trust signing.pub /media/usb
-  4. kstig analyze --trust signing.pub --benchmark U_Kubernetes_V2R6_STIG.zip --out results/ /media/usb
-     -> results/results.json and one checklist per node plus the cluster roll-up
-Exit codes: 0 ok (analyze: no open finding), 1 error, 2 usage, 3 open findings present, 4 bundle(s) refused.";
+Workflow (node side: kstig-collect, one static binary; see kstig-collect --help):
+  1. kstig keygen --private signing.key --public signing.pub      once, on the workstation
+  2. kstig-collect --key signing.key --out /media/usb               on every node, as root
+  3. kstig verify --trust signing.pub /media/usb                    back at the workstation
+  4. kstig analyze --trust signing.pub --benchmark U_Kubernetes_V2R6_STIG.zip --out results /media/usb
+       -> results/report.html, results.json, one .ckl/.cklb/.xccdf.xml per node, cluster.*
+  5. kstig diff last-quarter/ results/                              what became Open, what was fixed
+
+Exit codes: 0 ok; 1 error (the message names the file); 2 usage;
+  3 analysis complete, open findings present (diff: something became Open);
+  4 bundle(s) refused (verify / analyze).
+Guides: docs/assessor-guide.md, docs/auditor-guide.md, docs/cli.md";
 
 #[derive(Parser)]
-#[command(name = "kstig", version, about = "Kubernetes DISA STIG assessment from signed node evidence bundles", after_help = WORKFLOW)]
+#[command(name = "kstig", version, about = ABOUT, after_help = WORKFLOW)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -60,7 +68,7 @@ impl LimitArgs {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Generate an Ed25519 signing key pair for kstig-collect.
+    /// Make the signing key pair (once; kstig-collect signs bundles with the private key).
     Keygen {
         /// Private key to create (PKCS#8 PEM, mode 0600). Never overwritten.
         #[arg(long)]
@@ -69,7 +77,7 @@ enum Command {
         #[arg(long)]
         public: PathBuf,
     },
-    /// Verify bundles: structure, signature against trusted keys, every member's hash.
+    /// Check bundles brought back from the nodes: signature against trusted keys, every member's hash.
     Verify {
         /// Trusted public key file, or a folder of *.pub keys (repeatable).
         #[arg(long, required = true)]
@@ -80,7 +88,7 @@ enum Command {
         #[command(flatten)]
         limits: LimitArgs,
     },
-    /// Verify and assess bundles; write results.json and checklists into --out.
+    /// Verify and assess bundles: report.html, results.json and checklists per node into --out.
     Analyze {
         /// Trusted public key file, or a folder of *.pub keys (repeatable).
         #[arg(long)]
@@ -94,7 +102,7 @@ enum Command {
         /// Analyze bundles whose signature does not verify; their results are marked untrusted.
         #[arg(long)]
         allow_untrusted: bool,
-        /// No progress or summary on the terminal.
+        /// No progress bar, summary or warnings (errors and refused bundles still go to stderr).
         #[arg(long)]
         quiet: bool,
         /// Print results.json to standard output instead of the summary.
@@ -119,7 +127,17 @@ enum Command {
         #[command(flatten)]
         limits: LimitArgs,
     },
-    /// List the rules with their STIG ID, severity and how kstig decides them.
+    /// Compare two analyses: rules that became Open or were fixed, per node.
+    Diff {
+        /// The earlier analysis: its --out folder or its results.json.
+        old: PathBuf,
+        /// The later analysis: its --out folder or its results.json.
+        new: PathBuf,
+        /// Print the comparison as JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the STIG rules with their severity and how kstig decides each.
     Rules {
         /// DISA benchmark to list (default: the built-in V2R6 catalogue).
         #[arg(long)]
@@ -168,6 +186,22 @@ fn run(cli: Cli) -> Result<i32, commands::CliError> {
             let ok = commands::verify(&trust, &bundles, &limits.limits())?;
             Ok(if ok { exit::OK } else { exit::REFUSED })
         }
+        Command::Diff { old, new, json } => {
+            let (old_path, old_doc) = diff::load(&old)?;
+            let (new_path, new_doc) = diff::load(&new)?;
+            let d = diff::compare(&old_path, &old_doc, &new_path, &new_doc);
+            if json {
+                let text = serde_json::to_string_pretty(&d)
+                    .map_err(|e| commands::CliError(format!("cannot render the diff: {e}")))?;
+                println!("{text}");
+            } else {
+                print!(
+                    "{}",
+                    diff::render(&d, use_color(std::io::stdout().is_terminal()))
+                );
+            }
+            Ok(d.exit_code())
+        }
         Command::Rules {
             benchmark,
             markdown,
@@ -208,20 +242,10 @@ fn run(cli: Cli) -> Result<i32, commands::CliError> {
                 cluster_json,
                 answers,
             };
-            let tty = std::io::stderr().is_terminal() && !opts.quiet;
+            let bar = std::io::stderr().is_terminal() && !opts.quiet;
             let outcome = commands::analyze(&opts, |i, n, p| {
-                if tty {
-                    let width = 30;
-                    let done = (i * width).checked_div(n).unwrap_or(width);
-                    eprint!(
-                        "\r[{}{}] {i}/{n} {}\x1b[K",
-                        "#".repeat(done),
-                        " ".repeat(width - done),
-                        p.display()
-                    );
-                    if i == n {
-                        eprintln!();
-                    }
+                if bar {
+                    progress_bar(i, n, p);
                 }
             })?;
             for (b, r) in &outcome.refused {
@@ -233,14 +257,43 @@ fn run(cli: Cli) -> Result<i32, commands::CliError> {
                     .map_err(|e| commands::CliError(format!("{}: {e}", path.display())))?;
                 print!("{text}");
             } else if !opts.quiet {
-                print!("{}", commands::summary_table(&outcome));
+                let color = use_color(std::io::stdout().is_terminal());
+                print!("{}", commands::summary_table(&outcome, color));
                 println!(
-                    "wrote {} file(s) to {}",
+                    "wrote {} file(s) to {}; open {} in a browser",
                     outcome.written.len(),
-                    opts.out.display()
+                    opts.out.display(),
+                    opts.out.join("report.html").display()
                 );
             }
             Ok(outcome.exit_code())
         }
+    }
+}
+
+/// Colour on a terminal unless `NO_COLOR` is set (https://no-color.org) or
+/// the terminal is dumb.
+fn use_color(is_terminal: bool) -> bool {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+    is_terminal && !no_color && !dumb
+}
+
+/// One line on stderr, redrawn in place: `[#####     ] 3/40 k8s-cp-01_....kstig.tar.gz`.
+fn progress_bar(i: usize, n: usize, path: &std::path::Path) {
+    let width = 30;
+    let done = (i * width).checked_div(n).unwrap_or(width);
+    let name = path
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let name: String = name.chars().take(50).collect();
+    eprint!(
+        "\r[{}{}] {i}/{n} {name}\x1b[K",
+        "#".repeat(done),
+        " ".repeat(width - done),
+    );
+    if i == n {
+        eprintln!();
     }
 }

@@ -217,6 +217,10 @@ pub struct RuleDoc {
     pub method: String,
     pub details: String,
     pub comments: String,
+    /// SHA-256 of the finding details as kstig wrote them before any answer
+    /// was applied: copy it into an answer's `evidence_sha256` to bind the
+    /// answer to this evidence.
+    pub evidence_sha256: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -261,7 +265,23 @@ pub fn rule_doc(r: &RuleResult) -> RuleDoc {
         .to_string(),
         details: r.details.clone(),
         comments: r.comments.clone(),
+        evidence_sha256: String::new(),
     }
+}
+
+/// Fill `evidence_sha256` of rule documents from hashes taken before answers applied.
+pub fn set_evidence_hashes(rules: &mut [RuleDoc], hashes: &[String]) {
+    for (r, h) in rules.iter_mut().zip(hashes) {
+        r.evidence_sha256 = h.clone();
+    }
+}
+
+/// SHA-256 of every rule's details, in order.
+pub fn evidence_hashes(a: &Assessment) -> Vec<String> {
+    a.results
+        .iter()
+        .map(|r| crate::answers::evidence_sha256(&r.details))
+        .collect()
 }
 
 pub fn benchmark_doc(info: &BenchmarkInfo, rule_count: usize) -> BenchmarkDoc {

@@ -30,10 +30,19 @@ const KUBECTL_MIN: (u32, u32, u32) = (1, 12, 9);
 fn worker_only(node: &Node) -> Option<Verdict> {
     match node.role {
         Role::Worker => None,
-        Role::ControlPlane => Some(Verdict::na(format!(
-            "Worker-node rule; this node is a control plane ({}).",
-            node.distro.name()
-        ))),
+        Role::ControlPlane => {
+            let v = Verdict::na(format!(
+                "Worker-node rule; this node is a control plane ({}).",
+                node.distro.name()
+            ));
+            Some(match node.distro {
+                crate::evidence::Distro::K3s | crate::evidence::Distro::Rke2 => v.comment(format!(
+                    "{} servers also run user workloads unless they are tainted; if this server is schedulable, assess it as a worker too.",
+                    node.distro.name()
+                )),
+                _ => v,
+            })
+        }
         Role::Unknown => Some(Verdict::not_reviewed(
             "The bundle shows no Kubernetes component on this node (no manifests, processes or kubelet); the rule cannot be assessed.",
         )),
