@@ -467,54 +467,56 @@ pub fn analyze(
     let outcomes: Vec<Result<NodeOutcome, (String, String)>> = paths
         .par_iter()
         .map(|p| {
-            let i = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            progress(i, paths.len(), p);
-            let b = read_bundle(p, &keys, &opts.limits, opts.allow_untrusted)
-                .map_err(|reason| (p.display().to_string(), reason))?;
-            let node = Node::new(&b);
-            let mut target = results::target_of(&node);
-            if let Some(problem) = &b.signature_problem {
-                target.comment = format!(
-                    "UNTRUSTED EVIDENCE (analyzed with --allow-untrusted: {problem}). {}",
-                    target.comment
-                );
-            }
-            let mut ctx = crate::rules::cluster::ClusterContext::default();
-            collect_versions(&node, &mut ctx);
-            if let Some(d) = &b.manifest.cluster {
-                if let (Some(bytes), Ok(mut slot)) = (b.member(&d.member), newest_dump.lock()) {
-                    let newer = slot.as_ref().is_none_or(|(c, ..)| b.manifest.created > *c);
-                    if newer {
-                        *slot = Some((
-                            b.manifest.created.clone(),
-                            format!(
-                                "{} (bundle {}, {} {}, collected {})",
-                                p.display(),
-                                b.manifest.bundle_id,
-                                b.manifest.host.hostname,
-                                d.source,
-                                b.manifest.created
-                            ),
-                            bytes.to_vec(),
-                            d.kinds.clone(),
-                        ));
+            guard(p, || {
+                let i = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                progress(i, paths.len(), p);
+                let b = read_bundle(p, &keys, &opts.limits, opts.allow_untrusted)
+                    .map_err(|reason| (p.display().to_string(), reason))?;
+                let node = Node::new(&b);
+                let mut target = results::target_of(&node);
+                if let Some(problem) = &b.signature_problem {
+                    target.comment = format!(
+                        "UNTRUSTED EVIDENCE (analyzed with --allow-untrusted: {problem}). {}",
+                        target.comment
+                    );
+                }
+                let mut ctx = crate::rules::cluster::ClusterContext::default();
+                collect_versions(&node, &mut ctx);
+                if let Some(d) = &b.manifest.cluster {
+                    if let (Some(bytes), Ok(mut slot)) = (b.member(&d.member), newest_dump.lock()) {
+                        let newer = slot.as_ref().is_none_or(|(c, ..)| b.manifest.created > *c);
+                        if newer {
+                            *slot = Some((
+                                b.manifest.created.clone(),
+                                format!(
+                                    "{} (bundle {}, {} {}, collected {})",
+                                    p.display(),
+                                    b.manifest.bundle_id,
+                                    b.manifest.host.hostname,
+                                    d.source,
+                                    b.manifest.created
+                                ),
+                                bytes.to_vec(),
+                                d.kinds.clone(),
+                            ));
+                        }
                     }
                 }
-            }
-            let drift = node.drift();
-            if !drift.is_empty() {
-                target.comment.push_str(&format!(
-                    " DRIFT between running processes and manifests: {}",
-                    drift.join("; ")
-                ));
-            }
-            let a = results::assess_node(&node, &bench, target);
-            Ok(NodeOutcome {
-                path: p.display().to_string(),
-                assessment: a,
-                drift,
-                problems: node.problems.clone(),
-                ctx,
+                let drift = node.drift();
+                if !drift.is_empty() {
+                    target.comment.push_str(&format!(
+                        " DRIFT between running processes and manifests: {}",
+                        drift.join("; ")
+                    ));
+                }
+                let a = results::assess_node(&node, &bench, target);
+                Ok(NodeOutcome {
+                    path: p.display().to_string(),
+                    assessment: a,
+                    drift,
+                    problems: node.problems.clone(),
+                    ctx,
+                })
             })
         })
         .collect();
@@ -701,6 +703,25 @@ struct NodeOutcome {
     drift: Vec<String>,
     problems: Vec<String>,
     ctx: crate::rules::cluster::ClusterContext,
+}
+
+/// Run one bundle's analysis; a panic (a bug in a check) refuses that bundle
+/// with a clear reason instead of ending the whole run.
+fn guard(
+    p: &Path,
+    f: impl FnOnce() -> Result<NodeOutcome, (String, String)>,
+) -> Result<NodeOutcome, (String, String)> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|e| {
+        let what = e
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| e.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "panic".into());
+        Err((
+            p.display().to_string(),
+            format!("internal error while analyzing this bundle ({what}); please report it"),
+        ))
+    })
 }
 
 /// Version evidence of one node for the cluster rules.
