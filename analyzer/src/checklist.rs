@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use std::net::IpAddr;
 
 use crate::model::{BenchmarkInfo, RuleResult, RuleText, Status, Target};
-use crate::xmlutil::is_xml_char;
+use crate::xmlutil::forbidden_at;
 
 /// Facts about this run that the caller pins (for reproducible output).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -35,20 +35,29 @@ pub const STIG_CLASS: &str = "Unclass";
 /// Normalizes line ends to LF and replaces characters XML 1.0 cannot carry
 /// (C0 controls other than tab/LF, U+FFFE, U+FFFF) with a visible `\u{..}`.
 pub fn clean_text(s: &str) -> String {
+    let b = s.as_bytes();
     let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\r' {
-            if chars.peek() == Some(&'\n') {
-                chars.next();
-            }
+    // Runs of bytes that stay as they are are copied at once.
+    let mut start = 0;
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'\r' {
+            out.push_str(&s[start..i]);
             out.push('\n');
-        } else if is_xml_char(c) {
-            out.push(c);
+            i += if b.get(i + 1) == Some(&b'\n') { 2 } else { 1 };
+            start = i;
+        } else if let Some(len) = forbidden_at(b, i) {
+            out.push_str(&s[start..i]);
+            if let Some(c) = s[i..].chars().next() {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32));
+            }
+            i += len;
+            start = i;
         } else {
-            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+            i += 1;
         }
     }
+    out.push_str(&s[start..]);
     out
 }
 
@@ -507,6 +516,38 @@ pub fn rule_description(r: &RuleText) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fast_clean_text_matches_the_definition() {
+        fn reference(s: &str) -> String {
+            let mut out = String::new();
+            let mut chars = s.chars().peekable();
+            while let Some(c) = chars.next() {
+                if c == '\r' {
+                    if chars.peek() == Some(&'\n') {
+                        chars.next();
+                    }
+                    out.push('\n');
+                } else if crate::xmlutil::is_xml_char(c) {
+                    out.push(c);
+                } else {
+                    out.push_str(&format!("\\u{{{:x}}}", c as u32));
+                }
+            }
+            out
+        }
+        let alphabet: Vec<char> = "a\r\n\t\u{0}\u{1f}\u{FFFE}\u{FFFF}\u{FFFD}\u{EFFF}é😀"
+            .chars()
+            .collect();
+        for a in &alphabet {
+            for b in &alphabet {
+                for c in &alphabet {
+                    let s = format!("{a}{b}{c}");
+                    assert_eq!(clean_text(&s), reference(&s), "{s:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn clean_text_replaces_controls_and_crlf() {

@@ -27,43 +27,92 @@ fn push_xml_safe(out: &mut String, c: char) {
     if is_xml_char(c) {
         out.push(c);
     } else {
-        let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        push_forbidden(out, c);
     }
+}
+
+/// The visible `\u{..}` escape of a character XML 1.0 forbids.
+fn push_forbidden(out: &mut String, c: char) {
+    let _ = write!(out, "\\u{{{:x}}}", c as u32);
+}
+
+/// Length in bytes of a character XML 1.0 forbids starting at `b[i]`, if
+/// one does: C0 controls other than tab/LF/CR (one byte), U+FFFE and U+FFFF
+/// (`EF BF BE`, `EF BF BF`). Every other character of a `str` is allowed.
+#[inline]
+pub(crate) fn forbidden_at(b: &[u8], i: usize) -> Option<usize> {
+    match b[i] {
+        b'\t' | b'\n' | b'\r' => None,
+        0..=0x1f => Some(1),
+        0xEF if b.get(i + 1) == Some(&0xBF) && matches!(b.get(i + 2), Some(0xBE | 0xBF)) => Some(3),
+        _ => None,
+    }
+}
+
+/// Appends `s` escaped for element content (or, with `attr`, for a quoted
+/// attribute value) to `out`. Runs of plain bytes are copied at once; this
+/// is the inner loop of every checklist writer.
+fn escape_into(out: &mut String, s: &str, attr: bool) {
+    let b = s.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    while i < b.len() {
+        let rep = match b[i] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            // A literal CR would be read back as LF; keep it as written.
+            b'\r' => "&#13;",
+            b'"' if attr => "&quot;",
+            b'\'' if attr => "&apos;",
+            b'\t' if attr => "&#9;",
+            b'\n' if attr => "&#10;",
+            _ => match forbidden_at(b, i) {
+                Some(len) => {
+                    out.push_str(&s[start..i]);
+                    if let Some(c) = s[i..].chars().next() {
+                        push_forbidden(out, c);
+                    }
+                    i += len;
+                    start = i;
+                    continue;
+                }
+                None => {
+                    i += 1;
+                    continue;
+                }
+            },
+        };
+        out.push_str(&s[start..i]);
+        out.push_str(rep);
+        i += 1;
+        start = i;
+    }
+    out.push_str(&s[start..]);
 }
 
 /// Escapes `s` for element content.
 pub fn escape_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + s.len() / 16);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            // A literal CR would be read back as LF; keep it as written.
-            '\r' => out.push_str("&#13;"),
-            _ => push_xml_safe(&mut out, c),
-        }
-    }
+    escape_into(&mut out, s, false);
     out
+}
+
+/// Appends `s` escaped for element content to `out`.
+pub fn escape_text_into(out: &mut String, s: &str) {
+    escape_into(out, s, false);
 }
 
 /// Escapes `s` for a double- or single-quoted attribute value.
 pub fn escape_attr(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' => out.push_str("&#9;"),
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            _ => push_xml_safe(&mut out, c),
-        }
-    }
+    escape_into(&mut out, s, true);
     out
+}
+
+/// Appends `s` escaped for a quoted attribute value to `out`.
+pub fn escape_attr_into(out: &mut String, s: &str) {
+    escape_into(out, s, true);
 }
 
 /// Makes `s` usable inside an XML comment: no `--`, no trailing `-`, no
@@ -178,7 +227,7 @@ impl XmlWriter {
             self.buf.push(' ');
             self.buf.push_str(name);
             self.buf.push_str("=\"");
-            self.buf.push_str(&escape_attr(value));
+            escape_attr_into(&mut self.buf, value);
             self.buf.push('"');
         }
     }
@@ -215,7 +264,7 @@ impl XmlWriter {
         self.buf.push_str(name);
         self.push_attrs(attrs);
         self.buf.push('>');
-        self.buf.push_str(&escape_text(text));
+        escape_text_into(&mut self.buf, text);
         self.buf.push_str("</");
         self.buf.push_str(name);
         self.buf.push_str(">\n");
@@ -261,6 +310,57 @@ mod tests {
             escape_attr("\"x' <&>\t\n\r\u{0}"),
             "&quot;x&apos; &lt;&amp;&gt;&#9;&#10;&#13;\\u{0}"
         );
+    }
+
+    /// The char-by-char definition the fast escaping must match.
+    fn reference(s: &str, attr: bool) -> String {
+        let mut out = String::new();
+        for c in s.chars() {
+            match c {
+                '&' => out.push_str("&amp;"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '\r' => out.push_str("&#13;"),
+                '"' if attr => out.push_str("&quot;"),
+                '\'' if attr => out.push_str("&apos;"),
+                '\t' if attr => out.push_str("&#9;"),
+                '\n' if attr => out.push_str("&#10;"),
+                _ => push_xml_safe(&mut out, c),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn fast_escaping_matches_the_definition() {
+        let alphabet: Vec<char> =
+            "a<&>\"'\t\n\r\u{0}\u{1f}\u{7f}\u{FFFE}\u{FFFF}\u{FFFD}\u{EFFF}é€😀 ]"
+                .chars()
+                .collect();
+        // Every string of up to three characters from the alphabet, plus long mixes.
+        let mut cases: Vec<String> = vec![String::new()];
+        for a in &alphabet {
+            cases.push(a.to_string());
+            for b in &alphabet {
+                cases.push(format!("{a}{b}"));
+                for c in &alphabet {
+                    cases.push(format!("{a}{b}{c}"));
+                }
+            }
+        }
+        let mut x: u32 = 1;
+        for _ in 0..200 {
+            let mut s = String::new();
+            for _ in 0..50 {
+                x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                s.push(alphabet[(x >> 16) as usize % alphabet.len()]);
+            }
+            cases.push(s);
+        }
+        for s in &cases {
+            assert_eq!(escape_text(s), reference(s, false), "{s:?}");
+            assert_eq!(escape_attr(s), reference(s, true), "{s:?}");
+        }
     }
 
     #[test]
