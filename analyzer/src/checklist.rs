@@ -23,6 +23,40 @@ pub struct Generated {
     pub marking: String,
 }
 
+/// The three checklist writers of one run. What is the same in every
+/// node's checklist (the benchmark's rule text, cleaned and escaped) is
+/// prepared once here rather than once per node.
+pub struct Templates<'a> {
+    info: &'a BenchmarkInfo,
+    rules: &'a [RuleText],
+    generated: &'a Generated,
+}
+
+impl<'a> Templates<'a> {
+    pub fn new(info: &'a BenchmarkInfo, rules: &'a [RuleText], generated: &'a Generated) -> Self {
+        Templates {
+            info,
+            rules,
+            generated,
+        }
+    }
+
+    /// Same bytes as [`crate::ckl::write`].
+    pub fn ckl(&self, a: &crate::model::Assessment) -> Vec<u8> {
+        crate::ckl::write(self.info, self.rules, a, self.generated)
+    }
+
+    /// Same bytes as [`crate::cklb::write`].
+    pub fn cklb(&self, a: &crate::model::Assessment) -> Vec<u8> {
+        crate::cklb::write(self.info, self.rules, a, self.generated)
+    }
+
+    /// Same bytes as [`crate::xccdf::write`].
+    pub fn xccdf(&self, a: &crate::model::Assessment) -> Vec<u8> {
+        crate::xccdf::write(self.info, self.rules, a, self.generated)
+    }
+}
+
 /// STIG Manager truncates detail and comment at 32,767 characters (JavaScript
 /// string length, i.e. UTF-16 code units); kstig truncates first, with a note.
 pub const MAX_TEXT_UTF16: usize = 32_767;

@@ -17,6 +17,7 @@ pub mod model;
 pub mod previous;
 pub mod results;
 pub mod rules;
+pub mod staging;
 pub mod xccdf;
 pub mod xmlutil;
 pub mod yaml;
