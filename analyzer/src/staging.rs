@@ -11,8 +11,7 @@
 //!   when kstig exits, however it exits).
 
 use crate::commands::CliError;
-use serde::de::DeserializeOwned;
-use serde::Serialize;
+use crate::model::{RuleResult, Status};
 use std::io::Write;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
@@ -165,10 +164,39 @@ pub struct SpillRef {
     len: usize,
 }
 
-/// Values written to an unnamed temporary file and read back later (JSON).
+/// Verdicts written to an unnamed temporary file and read back later, in a
+/// plain length-prefixed encoding (several times faster than JSON both ways).
 pub struct Spill {
     file: std::fs::File,
     end: Mutex<u64>,
+}
+
+const STATUSES: [Status; 4] = [
+    Status::Open,
+    Status::NotAFinding,
+    Status::NotApplicable,
+    Status::NotReviewed,
+];
+
+fn put_str(buf: &mut Vec<u8>, s: &str) {
+    buf.extend_from_slice(&(s.len() as u64).to_le_bytes());
+    buf.extend_from_slice(s.as_bytes());
+}
+
+/// Reads what [`put_str`] wrote.
+fn get_str(bytes: &[u8], at: &mut usize) -> std::io::Result<String> {
+    let bad = || std::io::Error::other("spill file damaged");
+    let len_bytes: [u8; 8] = bytes
+        .get(*at..*at + 8)
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(bad)?;
+    let len = u64::from_le_bytes(len_bytes) as usize;
+    let start = *at + 8;
+    let text = bytes
+        .get(start..start.saturating_add(len))
+        .ok_or_else(bad)?;
+    *at = start + len;
+    String::from_utf8(text.to_vec()).map_err(|_| bad())
 }
 
 impl Spill {
@@ -186,8 +214,30 @@ impl Spill {
         })
     }
 
-    pub fn put<T: Serialize>(&self, value: &T) -> std::io::Result<SpillRef> {
-        let bytes = serde_json::to_vec(value).map_err(std::io::Error::other)?;
+    pub fn put(&self, results: &[RuleResult]) -> std::io::Result<SpillRef> {
+        let mut bytes = Vec::with_capacity(
+            results
+                .iter()
+                .map(|r| r.details.len() + r.comments.len() + 128)
+                .sum(),
+        );
+        bytes.extend_from_slice(&(results.len() as u64).to_le_bytes());
+        for r in results {
+            let status = STATUSES.iter().position(|s| *s == r.status).unwrap_or(3);
+            bytes.push(status as u8);
+            for s in [
+                &r.stig_id,
+                &r.vuln_id,
+                &r.rule_id,
+                &r.severity,
+                &r.details,
+                &r.comments,
+                &r.severity_override,
+                &r.severity_justification,
+            ] {
+                put_str(&mut bytes, s);
+            }
+        }
         let offset = {
             let mut end = self
                 .end
@@ -204,10 +254,36 @@ impl Spill {
         })
     }
 
-    pub fn get<T: DeserializeOwned>(&self, r: SpillRef) -> std::io::Result<T> {
+    pub fn get(&self, r: SpillRef) -> std::io::Result<Vec<RuleResult>> {
         let mut bytes = vec![0u8; r.len];
         self.file.read_exact_at(&mut bytes, r.offset)?;
-        serde_json::from_slice(&bytes).map_err(std::io::Error::other)
+        let bad = || std::io::Error::other("spill file damaged");
+        let count = u64::from_le_bytes(
+            bytes
+                .get(..8)
+                .and_then(|b| b.try_into().ok())
+                .ok_or_else(bad)?,
+        );
+        let mut at = 8;
+        let mut out = Vec::with_capacity(count.min(100_000) as usize);
+        for _ in 0..count {
+            let status = *STATUSES
+                .get(*bytes.get(at).ok_or_else(bad)? as usize)
+                .ok_or_else(bad)?;
+            at += 1;
+            out.push(RuleResult {
+                stig_id: get_str(&bytes, &mut at)?,
+                vuln_id: get_str(&bytes, &mut at)?,
+                rule_id: get_str(&bytes, &mut at)?,
+                severity: get_str(&bytes, &mut at)?,
+                status,
+                details: get_str(&bytes, &mut at)?,
+                comments: get_str(&bytes, &mut at)?,
+                severity_override: get_str(&bytes, &mut at)?,
+                severity_justification: get_str(&bytes, &mut at)?,
+            });
+        }
+        Ok(out)
     }
 }
 
@@ -243,10 +319,31 @@ mod tests {
     fn spill_round_trips() {
         let dir = tempfile::tempdir().unwrap();
         let spill = Spill::new(dir.path()).unwrap();
-        let a = spill.put(&vec!["x".to_string(), "y".into()]).unwrap();
-        let b = spill.put(&42u32).unwrap();
-        assert_eq!(spill.get::<u32>(b).unwrap(), 42);
-        assert_eq!(spill.get::<Vec<String>>(a).unwrap(), vec!["x", "y"]);
+        let r = |status, details: &str| RuleResult {
+            stig_id: "CNTR-K8-000150".into(),
+            vuln_id: "V-242376".into(),
+            rule_id: "SV-242376r960759_rule".into(),
+            severity: "medium".into(),
+            status,
+            details: details.into(),
+            comments: "é\n\u{0}".into(),
+            severity_override: String::new(),
+            severity_justification: "x".into(),
+        };
+        let a = vec![r(Status::Open, "one"), r(Status::NotApplicable, "")];
+        let b = vec![
+            r(Status::NotReviewed, "two"),
+            r(Status::NotAFinding, "three"),
+        ];
+        let ra = spill.put(&a).unwrap();
+        let rb = spill.put(&b).unwrap();
+        assert_eq!(spill.get(rb).unwrap(), b);
+        assert_eq!(spill.get(ra).unwrap(), a);
+        assert!(spill
+            .put(&[])
+            .and_then(|e| spill.get(e))
+            .unwrap()
+            .is_empty());
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 }
