@@ -25,11 +25,22 @@ pub struct Generated {
 
 /// The three checklist writers of one run. What is the same in every
 /// node's checklist (the benchmark's rule text, cleaned and escaped) is
-/// prepared once here rather than once per node.
+/// prepared once here rather than once per node; each node's verdict text
+/// is cleaned once for the three formats.
 pub struct Templates<'a> {
     info: &'a BenchmarkInfo,
     rules: &'a [RuleText],
     generated: &'a Generated,
+    ckl: crate::ckl::Template,
+    cklb: crate::cklb::Template,
+    xccdf: crate::xccdf::Template,
+}
+
+/// One assessment's checklists.
+pub struct Rendered {
+    pub ckl: Vec<u8>,
+    pub cklb: Vec<u8>,
+    pub xccdf: Vec<u8>,
 }
 
 impl<'a> Templates<'a> {
@@ -38,22 +49,35 @@ impl<'a> Templates<'a> {
             info,
             rules,
             generated,
+            ckl: crate::ckl::Template::new(info, rules),
+            cklb: crate::cklb::Template::new(info, rules),
+            xccdf: crate::xccdf::Template::new(info, rules, generated),
         }
     }
 
-    /// Same bytes as [`crate::ckl::write`].
-    pub fn ckl(&self, a: &crate::model::Assessment) -> Vec<u8> {
-        crate::ckl::write(self.info, self.rules, a, self.generated)
-    }
-
-    /// Same bytes as [`crate::cklb::write`].
-    pub fn cklb(&self, a: &crate::model::Assessment) -> Vec<u8> {
-        crate::cklb::write(self.info, self.rules, a, self.generated)
-    }
-
-    /// Same bytes as [`crate::xccdf::write`].
-    pub fn xccdf(&self, a: &crate::model::Assessment) -> Vec<u8> {
-        crate::xccdf::write(self.info, self.rules, a, self.generated)
+    /// The same bytes as [`crate::ckl::write`], [`crate::cklb::write`] and
+    /// [`crate::xccdf::write`].
+    pub fn render(&self, a: &crate::model::Assessment) -> Rendered {
+        let entries = entries(self.rules, &a.results);
+        Rendered {
+            ckl: crate::ckl::write_with(
+                &self.ckl,
+                self.info,
+                self.rules,
+                a,
+                self.generated,
+                &entries,
+            ),
+            cklb: crate::cklb::write_with(
+                &self.cklb,
+                self.info,
+                self.rules,
+                a,
+                self.generated,
+                &entries,
+            ),
+            xccdf: crate::xccdf::write_with(&self.xccdf, self.info, a, self.generated, &entries),
+        }
     }
 }
 

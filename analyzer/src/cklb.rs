@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::checklist::{
     clean_text, display_name, entries, generated_time, rule_severity, short_rule_id, stig_ref,
-    target_comment, target_key, Generated, HostFields, Uuids, STIG_CLASS,
+    target_comment, target_key, Entry, Generated, HostFields, Uuids, STIG_CLASS,
 };
 use crate::model::{Assessment, BenchmarkInfo, RuleText};
 
@@ -59,15 +59,15 @@ struct Stig<'a> {
 }
 
 #[derive(Serialize)]
-struct CheckContentRef {
-    href: String,
-    name: String,
+struct CheckContentRef<'a> {
+    href: &'a str,
+    name: &'a str,
 }
 
 #[derive(Serialize)]
-struct GroupTree {
-    id: String,
-    title: String,
+struct GroupTree<'a> {
+    id: &'a str,
+    title: &'a str,
     description: &'static str,
 }
 
@@ -81,15 +81,51 @@ struct Override {
 struct Rule<'a> {
     uuid: String,
     stig_uuid: &'a str,
-    target_key: String,
+    target_key: &'a str,
     stig_ref: &'a str,
-    group_id: String,
-    group_id_src: String,
-    rule_id: String,
-    rule_id_src: String,
-    weight: String,
+    group_id: &'a str,
+    group_id_src: &'a str,
+    rule_id: &'a str,
+    rule_id_src: &'a str,
+    weight: &'a str,
     classification: &'static str,
     severity: &'static str,
+    rule_version: &'a str,
+    group_title: &'a str,
+    rule_title: &'a str,
+    fix_text: &'a str,
+    false_positives: &'a str,
+    false_negatives: &'a str,
+    discussion: &'a str,
+    check_content: &'a str,
+    documentable: &'a str,
+    mitigations: &'a str,
+    potential_impacts: &'a str,
+    third_party_tools: &'a str,
+    mitigation_control: &'a str,
+    responsibility: &'a str,
+    security_override_guidance: &'a str,
+    ia_controls: &'a str,
+    check_content_ref: CheckContentRef<'a>,
+    legacy_ids: &'a [String],
+    ccis: &'a [String],
+    group_tree: [GroupTree<'a>; 1],
+    #[serde(rename = "createdAt")]
+    created_at: &'a str,
+    #[serde(rename = "updatedAt")]
+    updated_at: &'a str,
+    status: &'static str,
+    overrides: BTreeMap<&'static str, Override>,
+    comments: &'a str,
+    finding_details: &'a str,
+}
+
+/// One rule's benchmark text as CKLB writes it (cleaned).
+struct CleanRule {
+    target_key: String,
+    group_id: String,
+    rule_id_src: String,
+    weight: String,
     rule_version: String,
     group_title: String,
     rule_title: String,
@@ -106,64 +142,24 @@ struct Rule<'a> {
     responsibility: String,
     security_override_guidance: String,
     ia_controls: String,
-    check_content_ref: CheckContentRef,
+    href: String,
+    check_ref: String,
     legacy_ids: Vec<String>,
     ccis: Vec<String>,
-    group_tree: Vec<GroupTree>,
-    #[serde(rename = "createdAt")]
-    created_at: &'a str,
-    #[serde(rename = "updatedAt")]
-    updated_at: &'a str,
-    status: &'static str,
-    overrides: BTreeMap<&'static str, Override>,
-    comments: String,
-    finding_details: String,
 }
 
-/// Writes one CKLB for one asset: the rules given, in that order.
-pub fn write(
-    info: &BenchmarkInfo,
-    rules: &[RuleText],
-    a: &Assessment,
-    generated: &Generated,
-) -> Vec<u8> {
-    let host = HostFields::from_target(&a.target);
-    let uuids = Uuids::new(info, &a.target, generated);
-    let stig_uuid = uuids.stig();
-    let stigref = stig_ref(info);
-    let time = generated_time(generated);
-
-    let mut out_rules = Vec::with_capacity(rules.len());
-    for e in entries(rules, &a.results) {
-        let r = e.rule;
-        let mut overrides = BTreeMap::new();
-        if !e.severity_override.is_empty() {
-            overrides.insert(
-                "severity",
-                Override {
-                    severity: e.severity_override,
-                    reason: e.severity_justification.clone(),
-                },
-            );
-        }
+impl CleanRule {
+    fn new(info: &BenchmarkInfo, r: &RuleText) -> CleanRule {
         let href = if r.check_ref_href.trim().is_empty() {
             &info.filename
         } else {
             &r.check_ref_href
         };
-        let rule_id_src = clean_text(&r.rule_id);
-        out_rules.push(Rule {
-            uuid: uuids.rule(&r.rule_id),
-            stig_uuid: &stig_uuid,
+        CleanRule {
             target_key: clean_text(&r.target_key),
-            stig_ref: &stigref,
             group_id: clean_text(&r.vuln_id),
-            group_id_src: clean_text(&r.vuln_id),
-            rule_id: short_rule_id(&rule_id_src).to_string(),
-            rule_id_src: rule_id_src.clone(),
+            rule_id_src: clean_text(&r.rule_id),
             weight: clean_text(&r.weight),
-            classification: STIG_CLASS,
-            severity: rule_severity(&r.severity),
             rule_version: clean_text(&r.stig_id),
             group_title: clean_text(&r.group_title),
             rule_title: clean_text(&r.title),
@@ -180,23 +176,138 @@ pub fn write(
             responsibility: clean_text(&r.responsibility),
             security_override_guidance: clean_text(&r.severity_override_guidance),
             ia_controls: clean_text(&r.ia_controls),
-            check_content_ref: CheckContentRef {
-                href: clean_text(href),
-                name: clean_text(&r.check_ref),
-            },
+            href: clean_text(href),
+            check_ref: clean_text(&r.check_ref),
             legacy_ids: r.legacy_ids.iter().map(|s| clean_text(s)).collect(),
             ccis: r.ccis.iter().map(|s| clean_text(s)).collect(),
-            group_tree: vec![GroupTree {
-                id: clean_text(&r.vuln_id),
-                title: clean_text(&r.group_title),
+        }
+    }
+}
+
+/// What every CKLB of a run shares: each rule's text, cleaned once.
+pub struct Template {
+    rules: Vec<CleanRule>,
+    size: usize,
+}
+
+impl Template {
+    pub fn new(info: &BenchmarkInfo, rules: &[RuleText]) -> Template {
+        let rules: Vec<CleanRule> = rules.iter().map(|r| CleanRule::new(info, r)).collect();
+        let size = rules
+            .iter()
+            .map(|r| {
+                r.fix_text.len() + r.discussion.len() + r.check_content.len() + r.rule_title.len()
+            })
+            .sum::<usize>()
+            * 5
+            / 4
+            + rules.len() * 2048;
+        Template { rules, size }
+    }
+}
+
+/// Writes one CKLB for one asset: the rules given, in that order.
+pub fn write(
+    info: &BenchmarkInfo,
+    rules: &[RuleText],
+    a: &Assessment,
+    generated: &Generated,
+) -> Vec<u8> {
+    let entries = entries(rules, &a.results);
+    write_with(
+        &Template::new(info, rules),
+        info,
+        rules,
+        a,
+        generated,
+        &entries,
+    )
+}
+
+/// [`write`] with the run's [`Template`] (made from the same `info` and
+/// `rules`) and the entries of `a`.
+pub fn write_with(
+    template: &Template,
+    info: &BenchmarkInfo,
+    rules: &[RuleText],
+    a: &Assessment,
+    generated: &Generated,
+    entries: &[Entry],
+) -> Vec<u8> {
+    let host = HostFields::from_target(&a.target);
+    let uuids = Uuids::new(info, &a.target, generated);
+    let stig_uuid = uuids.stig();
+    let stigref = stig_ref(info);
+    let time = generated_time(generated);
+
+    // Rules beyond the template (never, when made from the same rules) are cleaned here.
+    let extra: Vec<CleanRule> = entries
+        .iter()
+        .skip(template.rules.len())
+        .map(|e| CleanRule::new(info, e.rule))
+        .collect();
+    let mut out_rules = Vec::with_capacity(rules.len());
+    for (i, e) in entries.iter().enumerate() {
+        let r = e.rule;
+        let c = match template.rules.get(i) {
+            Some(c) => c,
+            None => &extra[i - template.rules.len()],
+        };
+        let mut overrides = BTreeMap::new();
+        if !e.severity_override.is_empty() {
+            overrides.insert(
+                "severity",
+                Override {
+                    severity: e.severity_override,
+                    reason: e.severity_justification.clone(),
+                },
+            );
+        }
+        out_rules.push(Rule {
+            uuid: uuids.rule(&r.rule_id),
+            stig_uuid: &stig_uuid,
+            target_key: &c.target_key,
+            stig_ref: &stigref,
+            group_id: &c.group_id,
+            group_id_src: &c.group_id,
+            rule_id: short_rule_id(&c.rule_id_src),
+            rule_id_src: &c.rule_id_src,
+            weight: &c.weight,
+            classification: STIG_CLASS,
+            severity: rule_severity(&r.severity),
+            rule_version: &c.rule_version,
+            group_title: &c.group_title,
+            rule_title: &c.rule_title,
+            fix_text: &c.fix_text,
+            false_positives: &c.false_positives,
+            false_negatives: &c.false_negatives,
+            discussion: &c.discussion,
+            check_content: &c.check_content,
+            documentable: &c.documentable,
+            mitigations: &c.mitigations,
+            potential_impacts: &c.potential_impacts,
+            third_party_tools: &c.third_party_tools,
+            mitigation_control: &c.mitigation_control,
+            responsibility: &c.responsibility,
+            security_override_guidance: &c.security_override_guidance,
+            ia_controls: &c.ia_controls,
+            check_content_ref: CheckContentRef {
+                href: &c.href,
+                name: &c.check_ref,
+            },
+            legacy_ids: &c.legacy_ids,
+            ccis: &c.ccis,
+            group_tree: [GroupTree {
+                id: &c.group_id,
+                title: &c.group_title,
                 description: "<GroupDescription></GroupDescription>",
             }],
             created_at: &time,
             updated_at: &time,
             status: e.status.as_snake(),
             overrides,
-            comments: e.comments,
-            finding_details: e.details,
+            comments: &e.comments,
+            finding_details: &e.details,
         });
     }
 
@@ -244,12 +355,12 @@ pub fn write(
         }],
         cklb_version: "1.0",
     };
-    let mut out = match serde_json::to_vec_pretty(&doc) {
-        Ok(v) => v,
+    let mut out = Vec::with_capacity(template.size + 128 * 1024);
+    if serde_json::to_writer_pretty(&mut out, &doc).is_err() {
         // Serializing plain structs of strings cannot fail; keep the output
         // well-formed JSON even so.
-        Err(_) => b"{}".to_vec(),
-    };
+        out = b"{}".to_vec();
+    }
     out.push(b'\n');
     out
 }

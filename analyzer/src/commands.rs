@@ -943,10 +943,11 @@ fn checklists(
     templates: &crate::checklist::Templates,
     a: &Assessment,
 ) -> [(String, Vec<u8>); 3] {
+    let r = templates.render(a);
     [
-        (format!("{base}.ckl"), templates.ckl(a)),
-        (format!("{base}.cklb"), templates.cklb(a)),
-        (format!("{base}.xccdf.xml"), templates.xccdf(a)),
+        (format!("{base}.ckl"), r.ckl),
+        (format!("{base}.cklb"), r.cklb),
+        (format!("{base}.xccdf.xml"), r.xccdf),
     ]
 }
 

@@ -49,24 +49,50 @@ pub(crate) fn forbidden_at(b: &[u8], i: usize) -> Option<usize> {
     }
 }
 
+/// Bytes [`escape_into`] must look at: 1 in element content and
+/// attributes, 2 in attributes only; everything else is copied as it is.
+const SPECIAL: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        t[i] = 1; // C0 controls (tab and LF are plain in text, see below)
+        i += 1;
+    }
+    t[b'\t' as usize] = 2;
+    t[b'\n' as usize] = 2;
+    t[b'"' as usize] = 2;
+    t[b'\'' as usize] = 2;
+    t[b'&' as usize] = 1;
+    t[b'<' as usize] = 1;
+    t[b'>' as usize] = 1;
+    t[0xEF] = 1; // may start U+FFFE or U+FFFF
+    t
+};
+
 /// Appends `s` escaped for element content (or, with `attr`, for a quoted
 /// attribute value) to `out`. Runs of plain bytes are copied at once; this
 /// is the inner loop of every checklist writer.
 fn escape_into(out: &mut String, s: &str, attr: bool) {
     let b = s.as_bytes();
+    let limit = if attr { 2 } else { 1 };
     let mut start = 0;
     let mut i = 0;
     while i < b.len() {
+        let class = SPECIAL[b[i] as usize];
+        if class == 0 || class > limit {
+            i += 1;
+            continue;
+        }
         let rep = match b[i] {
             b'&' => "&amp;",
             b'<' => "&lt;",
             b'>' => "&gt;",
             // A literal CR would be read back as LF; keep it as written.
             b'\r' => "&#13;",
-            b'"' if attr => "&quot;",
-            b'\'' if attr => "&apos;",
-            b'\t' if attr => "&#9;",
-            b'\n' if attr => "&#10;",
+            b'"' => "&quot;",
+            b'\'' => "&apos;",
+            b'\t' => "&#9;",
+            b'\n' => "&#10;",
             _ => match forbidden_at(b, i) {
                 Some(len) => {
                     out.push_str(&s[start..i]);
@@ -211,9 +237,34 @@ pub struct XmlWriter {
 impl XmlWriter {
     /// Starts a document with the XML declaration (UTF-8, no BOM).
     pub fn new(indent: &'static str) -> Self {
-        let mut buf = String::with_capacity(64 * 1024);
+        Self::with_capacity(indent, 64 * 1024)
+    }
+
+    /// [`XmlWriter::new`] with room for `capacity` bytes.
+    pub fn with_capacity(indent: &'static str, capacity: usize) -> Self {
+        let mut buf = String::with_capacity(capacity);
         buf.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
         XmlWriter { buf, indent }
+    }
+
+    /// A piece of a document (no declaration), to be pasted into documents
+    /// with [`XmlWriter::paste`]: what every checklist of a run shares is
+    /// written once.
+    pub fn fragment(indent: &'static str) -> Self {
+        XmlWriter {
+            buf: String::new(),
+            indent,
+        }
+    }
+
+    /// The text of a fragment.
+    pub fn into_string(self) -> String {
+        self.buf
+    }
+
+    /// Appends a fragment's text as it is.
+    pub fn paste(&mut self, fragment: &str) {
+        self.buf.push_str(fragment);
     }
 
     fn pad(&mut self, depth: usize) {
@@ -265,6 +316,26 @@ impl XmlWriter {
         self.push_attrs(attrs);
         self.buf.push('>');
         escape_text_into(&mut self.buf, text);
+        self.buf.push_str("</");
+        self.buf.push_str(name);
+        self.buf.push_str(">\n");
+    }
+
+    /// [`XmlWriter::leaf`] with text the caller already passed through
+    /// [`escape_text`] (to escape a long text written twice only once).
+    pub fn leaf_escaped(
+        &mut self,
+        depth: usize,
+        name: &str,
+        attrs: &[(&str, &str)],
+        escaped: &str,
+    ) {
+        self.pad(depth);
+        self.buf.push('<');
+        self.buf.push_str(name);
+        self.push_attrs(attrs);
+        self.buf.push('>');
+        self.buf.push_str(escaped);
         self.buf.push_str("</");
         self.buf.push_str(name);
         self.buf.push_str(">\n");
