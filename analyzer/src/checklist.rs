@@ -36,11 +36,25 @@ pub struct Templates<'a> {
     xccdf: crate::xccdf::Template,
 }
 
-/// One assessment's checklists.
-pub struct Rendered {
-    pub ckl: Vec<u8>,
-    pub cklb: Vec<u8>,
-    pub xccdf: Vec<u8>,
+/// The checklist formats, in the order kstig writes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Ckl,
+    Cklb,
+    Xccdf,
+}
+
+impl Format {
+    pub const ALL: [Format; 3] = [Format::Ckl, Format::Cklb, Format::Xccdf];
+
+    /// File name extension (`host.ckl`, `host.cklb`, `host.xccdf.xml`).
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Ckl => "ckl",
+            Format::Cklb => "cklb",
+            Format::Xccdf => "xccdf.xml",
+        }
+    }
 }
 
 impl<'a> Templates<'a> {
@@ -55,28 +69,33 @@ impl<'a> Templates<'a> {
         }
     }
 
-    /// The same bytes as [`crate::ckl::write`], [`crate::cklb::write`] and
-    /// [`crate::xccdf::write`].
-    pub fn render(&self, a: &crate::model::Assessment) -> Rendered {
-        let entries = entries(self.rules, &a.results);
-        Rendered {
-            ckl: crate::ckl::write_with(
-                &self.ckl,
-                self.info,
-                self.rules,
-                a,
-                self.generated,
-                &entries,
-            ),
-            cklb: crate::cklb::write_with(
+    pub fn rules(&self) -> &'a [RuleText] {
+        self.rules
+    }
+
+    /// One format of `a`, given its [`entries`]: the same bytes as
+    /// [`crate::ckl::write`], [`crate::cklb::write`], [`crate::xccdf::write`].
+    pub fn render_one(
+        &self,
+        format: Format,
+        a: &crate::model::Assessment,
+        entries: &[Entry],
+    ) -> Vec<u8> {
+        match format {
+            Format::Ckl => {
+                crate::ckl::write_with(&self.ckl, self.info, self.rules, a, self.generated, entries)
+            }
+            Format::Cklb => crate::cklb::write_with(
                 &self.cklb,
                 self.info,
                 self.rules,
                 a,
                 self.generated,
-                &entries,
+                entries,
             ),
-            xccdf: crate::xccdf::write_with(&self.xccdf, self.info, a, self.generated, &entries),
+            Format::Xccdf => {
+                crate::xccdf::write_with(&self.xccdf, self.info, a, self.generated, entries)
+            }
         }
     }
 }

@@ -682,8 +682,11 @@ pub fn analyze(
                 if let Some(ans) = &answers {
                     messages = apply_answers(ans, &mut a, &today);
                 }
+                let entries = crate::checklist::entries(&bench.rules, &a.results);
                 let mut files = Vec::with_capacity(3);
-                for (name, bytes) in checklists(&bases[i], &templates, &a) {
+                for format in crate::checklist::Format::ALL {
+                    let bytes = templates.render_one(format, &a, &entries);
+                    let name = format!("{}.{}", bases[i], format.extension());
                     files.push(OutputSet::stage(&opts.out, &name, &bytes)?);
                 }
                 let (d, pr) = notes.get(&n.path).cloned().unwrap_or_default();
@@ -747,18 +750,22 @@ pub fn analyze(
             reason: r.clone(),
         })
         .collect();
-    let cluster_doc = results::ClusterDoc {
-        rules: cluster.results.iter().map(results::rule_doc).collect(),
-    };
     let json = json
-        .finish(&generator, &benchmark_doc, &cluster_doc, &refused_docs)
+        .finish(&generator, &benchmark_doc, &cluster.results, &refused_docs)
         .map_err(io_err)?;
     out.push(json.finish()?);
     for f in node_files {
         out.push(f);
     }
-    for (name, bytes) in checklists("cluster", &templates, &cluster) {
-        out.push(OutputSet::stage(&opts.out, &name, &bytes)?);
+    // The roll-up's checklists grow with the node count: one at a time.
+    let entries = crate::checklist::entries(&bench.rules, &cluster.results);
+    for format in crate::checklist::Format::ALL {
+        let bytes = templates.render_one(format, &cluster, &entries);
+        out.push(OutputSet::stage(
+            &opts.out,
+            &format!("cluster.{}", format.extension()),
+            &bytes,
+        )?);
     }
     timer.lap("roll-up");
     let written = out.commit()?;
@@ -773,7 +780,7 @@ pub fn analyze(
 }
 
 /// Nodes rendered together; results.json is written in order between chunks.
-const RENDER_CHUNK: usize = 64;
+const RENDER_CHUNK: usize = 32;
 
 /// What one bundle contributes to an analysis.
 struct NodeOutcome {
@@ -814,8 +821,16 @@ impl Timer {
         let Some(start) = self.start else { return };
         if let Ok(mut last) = self.last.lock() {
             let now = std::time::Instant::now();
+            let peak = std::fs::read_to_string("/proc/self/status")
+                .ok()
+                .and_then(|t| {
+                    t.lines()
+                        .find(|l| l.starts_with("VmHWM:"))
+                        .map(|l| l.trim_start_matches("VmHWM:").trim().to_string())
+                })
+                .unwrap_or_default();
             eprintln!(
-                "kstig: timing: {what}: {:.3} s (total {:.3} s)",
+                "kstig: timing: {what}: {:.3} s (total {:.3} s, peak RSS {peak})",
                 (now - *last).as_secs_f64(),
                 (now - start).as_secs_f64()
             );
@@ -935,20 +950,6 @@ fn apply_answers(ans: &crate::answers::Answers, a: &mut Assessment, today: &str)
         }
     }
     messages
-}
-
-/// The three checklist formats of one assessment: (file name, bytes).
-fn checklists(
-    base: &str,
-    templates: &crate::checklist::Templates,
-    a: &Assessment,
-) -> [(String, Vec<u8>); 3] {
-    let r = templates.render(a);
-    [
-        (format!("{base}.ckl"), r.ckl),
-        (format!("{base}.cklb"), r.cklb),
-        (format!("{base}.xccdf.xml"), r.xccdf),
-    ]
 }
 
 /// The terminal summary table.

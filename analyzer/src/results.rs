@@ -449,21 +449,55 @@ pub struct ResultsWriter<W: std::io::Write> {
 
 /// `"nodes": []` as serde_json's pretty printer writes it in a [`ResultsDoc`].
 const EMPTY_NODES: &str = "\n  \"nodes\": [],\n";
+/// `"rules": []` of the `cluster` object, likewise.
+const EMPTY_CLUSTER_RULES: &str = "\n    \"rules\": []\n";
 
 fn pretty<T: Serialize>(value: &T) -> std::io::Result<Vec<u8>> {
     serde_json::to_vec_pretty(value).map_err(std::io::Error::other)
 }
 
-/// The document with no nodes, split around the empty `nodes` array:
+/// Pretty text split around the empty array that `marker` shows:
 /// (text up to and including `[`, text after `]`).
-fn split_doc(doc: &ResultsDoc) -> std::io::Result<(Vec<u8>, Vec<u8>)> {
-    let text = pretty(doc)?;
+fn split_at_empty(text: &[u8], marker: &str) -> std::io::Result<(Vec<u8>, Vec<u8>)> {
     let at = text
-        .windows(EMPTY_NODES.len())
-        .position(|w| w == EMPTY_NODES.as_bytes())
-        .ok_or_else(|| std::io::Error::other("results.json: no nodes array"))?;
-    let open = at + EMPTY_NODES.find('[').unwrap_or(0);
+        .windows(marker.len())
+        .position(|w| w == marker.as_bytes())
+        .ok_or_else(|| std::io::Error::other("results.json: array not found"))?;
+    let open = at + marker.find('[').unwrap_or(0);
     Ok((text[..=open].to_vec(), text[open + 2..].to_vec()))
+}
+
+/// Writes `value` as element `index` of an array whose elements are
+/// indented by `indent` spaces, the way serde_json's pretty printer would:
+/// every line of the element's own pretty text moves right (JSON strings
+/// hold no raw newline).
+fn write_element<W: std::io::Write, T: Serialize>(
+    out: &mut W,
+    index: usize,
+    indent: usize,
+    value: &T,
+) -> std::io::Result<()> {
+    let text = pretty(value)?;
+    let pad = " ".repeat(indent);
+    let mut buf = Vec::with_capacity(text.len() + text.len() / 8 + indent + 2);
+    buf.extend_from_slice(if index == 0 { b"\n" } else { b",\n" });
+    buf.extend_from_slice(pad.as_bytes());
+    for &b in &text {
+        buf.push(b);
+        if b == b'\n' {
+            buf.extend_from_slice(pad.as_bytes());
+        }
+    }
+    out.write_all(&buf)
+}
+
+/// Closes an array of `count` elements indented by `indent` spaces.
+fn close_array<W: std::io::Write>(out: &mut W, count: usize, indent: usize) -> std::io::Result<()> {
+    if count > 0 {
+        out.write_all(b"\n")?;
+        out.write_all(" ".repeat(indent - 2).as_bytes())?;
+    }
+    out.write_all(b"]")
 }
 
 impl<W: std::io::Write> ResultsWriter<W> {
@@ -481,40 +515,25 @@ impl<W: std::io::Write> ResultsWriter<W> {
             cluster: ClusterDoc::default(),
             refused: Vec::new(),
         };
-        let (head, _) = split_doc(&doc)?;
+        let (head, _) = split_at_empty(&pretty(&doc)?, EMPTY_NODES)?;
         out.write_all(&head)?;
         Ok(ResultsWriter { out, nodes: 0 })
     }
 
     /// Writes one node (in the order they should appear).
     pub fn node(&mut self, node: &NodeDoc) -> std::io::Result<()> {
-        let text = pretty(node)?;
-        // An element of `nodes` is indented by two levels: every line of
-        // the node's own pretty text moves 4 spaces right (JSON strings
-        // hold no raw newline).
-        let mut buf = Vec::with_capacity(text.len() + text.len() / 8);
-        buf.extend_from_slice(if self.nodes == 0 {
-            b"\n    "
-        } else {
-            b",\n    "
-        });
-        for &b in &text {
-            buf.push(b);
-            if b == b'\n' {
-                buf.extend_from_slice(b"    ");
-            }
-        }
-        self.out.write_all(&buf)?;
+        write_element(&mut self.out, self.nodes, 4, node)?;
         self.nodes += 1;
         Ok(())
     }
 
-    /// Writes the cluster and the refused bundles; returns the writer.
+    /// Writes the cluster roll-up's rules (one at a time) and the refused
+    /// bundles; returns the writer.
     pub fn finish(
         mut self,
         generator: &GeneratorDoc,
         benchmark: &BenchmarkDoc,
-        cluster: &ClusterDoc,
+        cluster: &[RuleResult],
         refused: &[RefusedDoc],
     ) -> std::io::Result<W> {
         let doc = ResultsDoc {
@@ -522,15 +541,18 @@ impl<W: std::io::Write> ResultsWriter<W> {
             generator: generator.clone(),
             benchmark: benchmark.clone(),
             nodes: Vec::new(),
-            cluster: cluster.clone(),
+            cluster: ClusterDoc::default(),
             refused: refused.to_vec(),
         };
-        let (_, tail) = split_doc(&doc)?;
-        if self.nodes > 0 {
-            self.out.write_all(b"\n  ")?;
+        let (_, tail) = split_at_empty(&pretty(&doc)?, EMPTY_NODES)?;
+        let (before_rules, after_rules) = split_at_empty(&tail, EMPTY_CLUSTER_RULES)?;
+        close_array(&mut self.out, self.nodes, 4)?;
+        self.out.write_all(&before_rules)?;
+        for (i, r) in cluster.iter().enumerate() {
+            write_element(&mut self.out, i, 6, &rule_doc(r))?;
         }
-        self.out.write_all(b"]")?;
-        self.out.write_all(&tail)?;
+        close_array(&mut self.out, cluster.len(), 6)?;
+        self.out.write_all(&after_rules)?;
         self.out.write_all(b"\n")?;
         Ok(self.out)
     }
@@ -590,10 +612,15 @@ mod tests {
             time: "t".into(),
         };
         let benchmark = benchmark_doc(&BenchmarkInfo::default(), 3);
-        let cluster = ClusterDoc {
-            rules: vec![rule_doc(&res(Status::NotAFinding))],
-        };
-        for n in 0..3 {
+        for (n, cluster_results) in [
+            (0, vec![]),
+            (1, vec![res(Status::NotAFinding)]),
+            (2, vec![res(Status::Open), res(Status::NotAFinding)]),
+            (0, vec![res(Status::Open)]),
+        ] {
+            let cluster = ClusterDoc {
+                rules: cluster_results.iter().map(rule_doc).collect(),
+            };
             for refused in [
                 vec![],
                 vec![RefusedDoc {
@@ -618,7 +645,7 @@ mod tests {
                     w.node(node).unwrap();
                 }
                 let got = w
-                    .finish(&generator, &benchmark, &cluster, &refused)
+                    .finish(&generator, &benchmark, &cluster_results, &refused)
                     .unwrap();
                 assert_eq!(
                     String::from_utf8(got).unwrap(),
