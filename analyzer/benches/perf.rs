@@ -927,8 +927,18 @@ fn make_variants(roots: &Path, dir: &Path) -> Res<Vec<(String, PathBuf)>> {
     Ok(out)
 }
 
+/// A sample node's own address (samples/nodes/README.md).
+fn node_ip(node: &str) -> &'static str {
+    match node {
+        "kubeadm-cp" => "10.10.20.11",
+        "kubeadm-worker" => "10.10.20.21",
+        "rke2-server" => "10.20.30.11",
+        _ => "10.30.40.11",
+    }
+}
+
 /// `count` bundles, bundle i from variant tree i % variants with its own host
-/// name and collection time; two collector processes at a time (one per core),
+/// name, address and collection time; two collector processes at a time (one per core),
 /// each owning half of the trees.
 fn generate_bundles(
     collector: &Path,
@@ -944,13 +954,42 @@ fn generate_bundles(
         let handles: Vec<_> = (0..workers)
             .map(|w| {
                 s.spawn(move || -> Res<()> {
+                    // The files of each tree that hold the node's address, as materialized.
+                    let mut with_ip: Vec<Vec<(PathBuf, Vec<u8>)>> =
+                        vec![Vec::new(); variants.len()];
+                    for (v, (node, tree)) in variants.iter().enumerate() {
+                        if v % workers != w {
+                            continue;
+                        }
+                        let mut files = Vec::new();
+                        regular_files(tree, &mut files);
+                        for f in files {
+                            let Ok(bytes) = std::fs::read(&f) else {
+                                continue;
+                            };
+                            let ip = node_ip(node).as_bytes();
+                            if bytes.windows(ip.len()).any(|x| x == ip) {
+                                with_ip[v].push((f, bytes));
+                            }
+                        }
+                    }
                     for i in (0..count).filter(|i| (i % variants.len()) % workers == w) {
-                        let (node, tree) = &variants[i % variants.len()];
+                        let v = i % variants.len();
+                        let (node, tree) = &variants[v];
                         let host = format!("n{i:04}-{node}");
                         std::fs::write(tree.join("etc/hostname"), format!("{host}\n"))
                             .map_err(|e| e.to_string())?;
                         std::fs::write(tree.join("proc/sys/kernel/hostname"), format!("{host}\n"))
                             .map_err(|e| e.to_string())?;
+                        // Each node its own address (manifests, kubeconfigs, argv, /etc/hosts).
+                        let ip =
+                            format!("10.{}.{}.{}", 100 + i / 62_500, i / 250 % 250, 1 + i % 250);
+                        for (f, original) in &with_ip[v] {
+                            let new =
+                                replace_bytes(original, node_ip(node).as_bytes(), ip.as_bytes())
+                                    .unwrap_or_else(|| original.clone());
+                            force_write(f, &new)?;
+                        }
                         let mut cmd = Command::new(collector);
                         cmd.arg("--key")
                             .arg(key)
