@@ -702,6 +702,9 @@ pub fn analyze(
         for (r, &i) in rendered.into_iter().zip(chunk) {
             let r = r?;
             json.node(&r.doc).map_err(io_err)?;
+            for f in &r.files {
+                out.flush_soon(f);
+            }
             node_files.extend(r.files);
             if !opts.quiet {
                 for m in r.messages {
@@ -709,23 +712,26 @@ pub fn analyze(
                 }
             }
             rollup_nodes.push(r.rollup);
+            // The node is written: keep its facts once, in the summary.
             summaries.push(NodeSummary {
-                path: kept[i].path.clone(),
-                target: kept[i].target.clone(),
+                path: std::mem::take(&mut kept[i].path),
+                target: std::mem::take(&mut kept[i].target),
                 counts: r.counts,
             });
         }
     }
     timer.lap("render nodes");
     drop(spill);
+    drop(kept);
 
     let cluster_target = Target {
         host_name: "cluster".into(),
         role: "cluster".into(),
         comment: format!(
             "kstig roll-up of {} node(s): {}",
-            kept.len(),
-            kept.iter()
+            summaries.len(),
+            summaries
+                .iter()
                 .map(|n| n.target.host_name.as_str())
                 .collect::<Vec<_>>()
                 .join(", ")

@@ -75,6 +75,47 @@ fn temp_in(dir: &Path) -> Result<tempfile::NamedTempFile, CliError> {
 pub struct OutputSet {
     dir: PathBuf,
     files: Vec<Staged>,
+    early: Option<EarlyFlush>,
+}
+
+/// Threads that flush staged files while the next ones are rendered: the
+/// disk works while the cores render, and the final flush finds little left.
+struct EarlyFlush {
+    queue: Option<std::sync::mpsc::Sender<PathBuf>>,
+    workers: Vec<std::thread::JoinHandle<()>>,
+}
+
+impl EarlyFlush {
+    fn start() -> EarlyFlush {
+        let (queue, rx) = std::sync::mpsc::channel::<PathBuf>();
+        let rx = std::sync::Arc::new(Mutex::new(rx));
+        let workers = (0..FLUSH_THREADS / 2)
+            .map(|_| {
+                let rx = rx.clone();
+                std::thread::spawn(move || loop {
+                    let next = match rx.lock() {
+                        Ok(r) => r.recv(),
+                        Err(_) => return,
+                    };
+                    let Ok(path) = next else { return };
+                    // A failure shows again in commit's own flush.
+                    let _ = std::fs::File::open(&path).and_then(|f| f.sync_all());
+                })
+            })
+            .collect();
+        EarlyFlush {
+            queue: Some(queue),
+            workers,
+        }
+    }
+
+    /// Waits for the queued flushes.
+    fn finish(mut self) {
+        self.queue = None;
+        for w in self.workers.drain(..) {
+            let _ = w.join();
+        }
+    }
 }
 
 impl OutputSet {
@@ -82,6 +123,16 @@ impl OutputSet {
         OutputSet {
             dir: dir.to_path_buf(),
             files: Vec::new(),
+            early: None,
+        }
+    }
+
+    /// Start flushing a staged file to disk in the background now (commit
+    /// flushes every file in any case).
+    pub fn flush_soon(&mut self, staged: &Staged) {
+        let early = self.early.get_or_insert_with(EarlyFlush::start);
+        if let Some(q) = &early.queue {
+            let _ = q.send(staged.tmp.to_path_buf());
         }
     }
 
@@ -111,7 +162,10 @@ impl OutputSet {
 
     /// Flush every staged file to disk, then rename each over its final
     /// name and flush the folder; returns the final paths.
-    pub fn commit(self) -> Result<Vec<PathBuf>, CliError> {
+    pub fn commit(mut self) -> Result<Vec<PathBuf>, CliError> {
+        if let Some(early) = self.early.take() {
+            early.finish();
+        }
         let next = AtomicUsize::new(0);
         let failed: Mutex<Option<String>> = Mutex::new(None);
         let stop = AtomicBool::new(false);
