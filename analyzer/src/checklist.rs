@@ -64,7 +64,7 @@ impl<'a> Templates<'a> {
             rules,
             generated,
             ckl: crate::ckl::Template::new(info, rules),
-            cklb: crate::cklb::Template::new(info, rules),
+            cklb: crate::cklb::Template::new(info, rules, generated),
             xccdf: crate::xccdf::Template::new(info, rules, generated),
         }
     }
@@ -184,7 +184,12 @@ pub fn derived_uuid(parts: &[&str]) -> String {
     b.copy_from_slice(&d[..16]);
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
-    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut hex = String::with_capacity(32);
+    for x in b {
+        hex.push(char::from(DIGITS[usize::from(x >> 4)]));
+        hex.push(char::from(DIGITS[usize::from(x & 0x0f)]));
+    }
     format!(
         "{}-{}-{}-{}-{}",
         &hex[0..8],

@@ -77,10 +77,26 @@ struct Override {
     reason: String,
 }
 
+/// A rule as CKLB writes it: what names the asset, the rule's benchmark text
+/// (the same in every checklist of a run), the verdict.
 #[derive(Serialize)]
 struct Rule<'a> {
+    #[serde(flatten)]
+    head: RuleHead<'a>,
+    #[serde(flatten)]
+    text: RuleBody<'a>,
+    #[serde(flatten)]
+    verdict: RuleVerdict<'a>,
+}
+
+#[derive(Serialize)]
+struct RuleHead<'a> {
     uuid: String,
     stig_uuid: &'a str,
+}
+
+#[derive(Serialize)]
+struct RuleBody<'a> {
     target_key: &'a str,
     stig_ref: &'a str,
     group_id: &'a str,
@@ -114,6 +130,10 @@ struct Rule<'a> {
     created_at: &'a str,
     #[serde(rename = "updatedAt")]
     updated_at: &'a str,
+}
+
+#[derive(Serialize)]
+struct RuleVerdict<'a> {
     status: &'static str,
     overrides: BTreeMap<&'static str, Override>,
     comments: &'a str,
@@ -184,139 +204,114 @@ impl CleanRule {
     }
 }
 
-/// What every CKLB of a run shares: each rule's text, cleaned once.
+impl CleanRule {
+    fn body<'a>(&'a self, r: &RuleText, stigref: &'a str, time: &'a str) -> RuleBody<'a> {
+        RuleBody {
+            target_key: &self.target_key,
+            stig_ref: stigref,
+            group_id: &self.group_id,
+            group_id_src: &self.group_id,
+            rule_id: short_rule_id(&self.rule_id_src),
+            rule_id_src: &self.rule_id_src,
+            weight: &self.weight,
+            classification: STIG_CLASS,
+            severity: rule_severity(&r.severity),
+            rule_version: &self.rule_version,
+            group_title: &self.group_title,
+            rule_title: &self.rule_title,
+            fix_text: &self.fix_text,
+            false_positives: &self.false_positives,
+            false_negatives: &self.false_negatives,
+            discussion: &self.discussion,
+            check_content: &self.check_content,
+            documentable: &self.documentable,
+            mitigations: &self.mitigations,
+            potential_impacts: &self.potential_impacts,
+            third_party_tools: &self.third_party_tools,
+            mitigation_control: &self.mitigation_control,
+            responsibility: &self.responsibility,
+            security_override_guidance: &self.security_override_guidance,
+            ia_controls: &self.ia_controls,
+            check_content_ref: CheckContentRef {
+                href: &self.href,
+                name: &self.check_ref,
+            },
+            legacy_ids: &self.legacy_ids,
+            ccis: &self.ccis,
+            group_tree: [GroupTree {
+                id: &self.group_id,
+                title: &self.group_title,
+                description: "<GroupDescription></GroupDescription>",
+            }],
+            created_at: time,
+            updated_at: time,
+        }
+    }
+}
+
+/// Pretty JSON of a struct of at least one field without its braces: its
+/// field lines, each moved `extra` spaces right (JSON strings hold no raw
+/// newline), as they appear when the struct is nested that much deeper.
+fn fields_pretty<T: Serialize>(value: &T, extra: usize) -> String {
+    let text = serde_json::to_string_pretty(value).unwrap_or_else(|_| "{\n}".into());
+    let inner = text
+        .strip_prefix("{\n")
+        .and_then(|t| t.strip_suffix("\n}"))
+        .unwrap_or("");
+    let pad = " ".repeat(extra);
+    let mut out = String::with_capacity(inner.len() + inner.len() / 16 + extra);
+    out.push_str(&pad);
+    for c in inner.chars() {
+        out.push(c);
+        if c == '\n' {
+            out.push_str(&pad);
+        }
+    }
+    out
+}
+
+/// Fields of a rule object are this deep in a CKLB (`stigs[].rules[]`).
+const RULE_FIELD_SHIFT: usize = 8;
+
+/// What every CKLB of a run shares: each rule's text, cleaned and written
+/// as JSON once.
 pub struct Template {
-    rules: Vec<CleanRule>,
-    size: usize,
+    rules: Vec<String>,
 }
 
 impl Template {
-    pub fn new(info: &BenchmarkInfo, rules: &[RuleText]) -> Template {
-        let rules: Vec<CleanRule> = rules.iter().map(|r| CleanRule::new(info, r)).collect();
-        let size = rules
+    pub fn new(info: &BenchmarkInfo, rules: &[RuleText], generated: &Generated) -> Template {
+        let stigref = stig_ref(info);
+        let time = generated_time(generated);
+        let rules = rules
             .iter()
             .map(|r| {
-                r.fix_text.len() + r.discussion.len() + r.check_content.len() + r.rule_title.len()
+                fields_pretty(
+                    &CleanRule::new(info, r).body(r, &stigref, &time),
+                    RULE_FIELD_SHIFT,
+                )
             })
-            .sum::<usize>()
-            * 5
-            / 4
-            + rules.len() * 2048;
-        Template { rules, size }
+            .collect();
+        Template { rules }
     }
 }
 
-/// Writes one CKLB for one asset: the rules given, in that order.
-pub fn write(
+/// What a CKLB says about the asset, before its rules.
+fn document<'a>(
     info: &BenchmarkInfo,
     rules: &[RuleText],
     a: &Assessment,
-    generated: &Generated,
-) -> Vec<u8> {
-    let entries = entries(rules, &a.results);
-    write_with(
-        &Template::new(info, rules),
-        info,
-        rules,
-        a,
-        generated,
-        &entries,
-    )
-}
-
-/// [`write`] with the run's [`Template`] (made from the same `info` and
-/// `rules`) and the entries of `a`.
-pub fn write_with(
-    template: &Template,
-    info: &BenchmarkInfo,
-    rules: &[RuleText],
-    a: &Assessment,
-    generated: &Generated,
-    entries: &[Entry],
-) -> Vec<u8> {
+    uuids: &Uuids,
+    stig_uuid: &str,
+    out_rules: Vec<Rule<'a>>,
+) -> Cklb<'a> {
     let host = HostFields::from_target(&a.target);
-    let uuids = Uuids::new(info, &a.target, generated);
-    let stig_uuid = uuids.stig();
-    let stigref = stig_ref(info);
-    let time = generated_time(generated);
-
-    // Rules beyond the template (never, when made from the same rules) are cleaned here.
-    let extra: Vec<CleanRule> = entries
-        .iter()
-        .skip(template.rules.len())
-        .map(|e| CleanRule::new(info, e.rule))
-        .collect();
-    let mut out_rules = Vec::with_capacity(rules.len());
-    for (i, e) in entries.iter().enumerate() {
-        let r = e.rule;
-        let c = match template.rules.get(i) {
-            Some(c) => c,
-            None => &extra[i - template.rules.len()],
-        };
-        let mut overrides = BTreeMap::new();
-        if !e.severity_override.is_empty() {
-            overrides.insert(
-                "severity",
-                Override {
-                    severity: e.severity_override,
-                    reason: e.severity_justification.clone(),
-                },
-            );
-        }
-        out_rules.push(Rule {
-            uuid: uuids.rule(&r.rule_id),
-            stig_uuid: &stig_uuid,
-            target_key: &c.target_key,
-            stig_ref: &stigref,
-            group_id: &c.group_id,
-            group_id_src: &c.group_id,
-            rule_id: short_rule_id(&c.rule_id_src),
-            rule_id_src: &c.rule_id_src,
-            weight: &c.weight,
-            classification: STIG_CLASS,
-            severity: rule_severity(&r.severity),
-            rule_version: &c.rule_version,
-            group_title: &c.group_title,
-            rule_title: &c.rule_title,
-            fix_text: &c.fix_text,
-            false_positives: &c.false_positives,
-            false_negatives: &c.false_negatives,
-            discussion: &c.discussion,
-            check_content: &c.check_content,
-            documentable: &c.documentable,
-            mitigations: &c.mitigations,
-            potential_impacts: &c.potential_impacts,
-            third_party_tools: &c.third_party_tools,
-            mitigation_control: &c.mitigation_control,
-            responsibility: &c.responsibility,
-            security_override_guidance: &c.security_override_guidance,
-            ia_controls: &c.ia_controls,
-            check_content_ref: CheckContentRef {
-                href: &c.href,
-                name: &c.check_ref,
-            },
-            legacy_ids: &c.legacy_ids,
-            ccis: &c.ccis,
-            group_tree: [GroupTree {
-                id: &c.group_id,
-                title: &c.group_title,
-                description: "<GroupDescription></GroupDescription>",
-            }],
-            created_at: &time,
-            updated_at: &time,
-            status: e.status.as_snake(),
-            overrides,
-            comments: &e.comments,
-            finding_details: &e.details,
-        });
-    }
-
     let size = if info.rule_count > 0 {
         info.rule_count.max(rules.len())
     } else {
         rules.len()
     };
-    let doc = Cklb {
+    Cklb {
         title: clean_text(
             &[host.host_name.as_str(), info.id.trim(), info.label.trim()]
                 .iter()
@@ -348,19 +343,132 @@ pub fn write_with(
             stig_id: clean_text(&info.id),
             version: clean_text(&info.version),
             release_info: clean_text(&info.release_info),
-            uuid: stig_uuid.clone(),
+            uuid: stig_uuid.to_string(),
             reference_identifier: clean_text(&target_key(rules)),
             size,
             rules: out_rules,
         }],
         cklb_version: "1.0",
-    };
-    let mut out = Vec::with_capacity(template.size + 128 * 1024);
-    if serde_json::to_writer_pretty(&mut out, &doc).is_err() {
+    }
+}
+
+fn verdict<'a>(e: &'a Entry) -> RuleVerdict<'a> {
+    let mut overrides = BTreeMap::new();
+    if !e.severity_override.is_empty() {
+        overrides.insert(
+            "severity",
+            Override {
+                severity: e.severity_override,
+                reason: e.severity_justification.clone(),
+            },
+        );
+    }
+    RuleVerdict {
+        status: e.status.as_snake(),
+        overrides,
+        comments: &e.comments,
+        finding_details: &e.details,
+    }
+}
+
+/// Writes one CKLB for one asset: the rules given, in that order.
+pub fn write(
+    info: &BenchmarkInfo,
+    rules: &[RuleText],
+    a: &Assessment,
+    generated: &Generated,
+) -> Vec<u8> {
+    let entries = entries(rules, &a.results);
+    let uuids = Uuids::new(info, &a.target, generated);
+    let stig_uuid = uuids.stig();
+    let stigref = stig_ref(info);
+    let time = generated_time(generated);
+    let clean: Vec<CleanRule> = entries
+        .iter()
+        .map(|e| CleanRule::new(info, e.rule))
+        .collect();
+    let out_rules = entries
+        .iter()
+        .zip(&clean)
+        .map(|(e, c)| Rule {
+            head: RuleHead {
+                uuid: uuids.rule(&e.rule.rule_id),
+                stig_uuid: &stig_uuid,
+            },
+            text: c.body(e.rule, &stigref, &time),
+            verdict: verdict(e),
+        })
+        .collect();
+    let doc = document(info, rules, a, &uuids, &stig_uuid, out_rules);
+    let mut out = match serde_json::to_vec_pretty(&doc) {
+        Ok(v) => v,
         // Serializing plain structs of strings cannot fail; keep the output
         // well-formed JSON even so.
-        out = b"{}".to_vec();
-    }
+        Err(_) => b"{}".to_vec(),
+    };
     out.push(b'\n');
     out
+}
+
+/// The same bytes as [`write`], with the run's [`Template`] (made from the
+/// same `info`, `rules` and `generated`) and the entries of `a`: the
+/// document is written without its rules, then each rule's JSON is pasted
+/// between its asset-specific and verdict fields.
+pub fn write_with(
+    template: &Template,
+    info: &BenchmarkInfo,
+    rules: &[RuleText],
+    a: &Assessment,
+    generated: &Generated,
+    entries: &[Entry],
+) -> Vec<u8> {
+    let uuids = Uuids::new(info, &a.target, generated);
+    let stig_uuid = uuids.stig();
+    let doc = document(info, rules, a, &uuids, &stig_uuid, Vec::new());
+    let Ok(text) = serde_json::to_string_pretty(&doc) else {
+        return b"{}\n".to_vec();
+    };
+    const EMPTY: &str = "\"rules\": []";
+    // A string value cannot hold an unescaped quote: this is the array.
+    let Some(at) = text.find(EMPTY) else {
+        return write(info, rules, a, generated);
+    };
+    let open = at + EMPTY.len() - 1;
+    let body_len: usize = template.rules.iter().map(String::len).sum();
+    let mut out = String::with_capacity(text.len() + body_len + entries.len() * 1024 + 64 * 1024);
+    out.push_str(&text[..open]);
+    let stigref = stig_ref(info);
+    let time = generated_time(generated);
+    let pad = " ".repeat(RULE_FIELD_SHIFT);
+    for (i, e) in entries.iter().enumerate() {
+        out.push_str(if i == 0 { "\n" } else { ",\n" });
+        out.push_str(&pad);
+        out.push_str("{\n");
+        let head = RuleHead {
+            uuid: uuids.rule(&e.rule.rule_id),
+            stig_uuid: &stig_uuid,
+        };
+        out.push_str(&fields_pretty(&head, RULE_FIELD_SHIFT));
+        out.push_str(",\n");
+        match template.rules.get(i) {
+            Some(body) => out.push_str(body),
+            // Rules beyond the template (never, when made from the same rules).
+            None => out.push_str(&fields_pretty(
+                &CleanRule::new(info, e.rule).body(e.rule, &stigref, &time),
+                RULE_FIELD_SHIFT,
+            )),
+        }
+        out.push_str(",\n");
+        out.push_str(&fields_pretty(&verdict(e), RULE_FIELD_SHIFT));
+        out.push('\n');
+        out.push_str(&pad);
+        out.push('}');
+    }
+    if !entries.is_empty() {
+        out.push('\n');
+        out.push_str(&" ".repeat(RULE_FIELD_SHIFT - 2));
+    }
+    out.push_str(&text[open..]);
+    out.push('\n');
+    out.into_bytes()
 }
