@@ -317,6 +317,8 @@ fn run(opts: &Opts) -> Res<()> {
         let mut rss = Vec::new();
         for _ in 0..n_collect {
             remove_dir(&cout);
+            // Nothing left for the kernel to write back from making the trees.
+            sync_all_filesystems();
             let s = measure(
                 Command::new(&collector)
                     .arg("--key")
