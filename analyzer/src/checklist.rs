@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use std::net::IpAddr;
 
 use crate::model::{BenchmarkInfo, RuleResult, RuleText, Status, Target};
-use crate::xmlutil::is_xml_char;
+use crate::xmlutil::forbidden_at;
 
 /// Facts about this run that the caller pins (for reproducible output).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -21,6 +21,83 @@ pub struct Generated {
     pub time: String,
     /// Checklist marking (`CUI`, `U`, ...); empty for none.
     pub marking: String,
+}
+
+/// The three checklist writers of one run. What is the same in every
+/// node's checklist (the benchmark's rule text, cleaned and escaped) is
+/// prepared once here rather than once per node; each node's verdict text
+/// is cleaned once for the three formats.
+pub struct Templates<'a> {
+    info: &'a BenchmarkInfo,
+    rules: &'a [RuleText],
+    generated: &'a Generated,
+    ckl: crate::ckl::Template,
+    cklb: crate::cklb::Template,
+    xccdf: crate::xccdf::Template,
+}
+
+/// The checklist formats, in the order kstig writes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Ckl,
+    Cklb,
+    Xccdf,
+}
+
+impl Format {
+    pub const ALL: [Format; 3] = [Format::Ckl, Format::Cklb, Format::Xccdf];
+
+    /// File name extension (`host.ckl`, `host.cklb`, `host.xccdf.xml`).
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Ckl => "ckl",
+            Format::Cklb => "cklb",
+            Format::Xccdf => "xccdf.xml",
+        }
+    }
+}
+
+impl<'a> Templates<'a> {
+    pub fn new(info: &'a BenchmarkInfo, rules: &'a [RuleText], generated: &'a Generated) -> Self {
+        Templates {
+            info,
+            rules,
+            generated,
+            ckl: crate::ckl::Template::new(info, rules),
+            cklb: crate::cklb::Template::new(info, rules, generated),
+            xccdf: crate::xccdf::Template::new(info, rules, generated),
+        }
+    }
+
+    pub fn rules(&self) -> &'a [RuleText] {
+        self.rules
+    }
+
+    /// One format of `a`, given its [`entries`]: the same bytes as
+    /// [`crate::ckl::write`], [`crate::cklb::write`], [`crate::xccdf::write`].
+    pub fn render_one(
+        &self,
+        format: Format,
+        a: &crate::model::Assessment,
+        entries: &[Entry],
+    ) -> Vec<u8> {
+        match format {
+            Format::Ckl => {
+                crate::ckl::write_with(&self.ckl, self.info, self.rules, a, self.generated, entries)
+            }
+            Format::Cklb => crate::cklb::write_with(
+                &self.cklb,
+                self.info,
+                self.rules,
+                a,
+                self.generated,
+                entries,
+            ),
+            Format::Xccdf => {
+                crate::xccdf::write_with(&self.xccdf, self.info, a, self.generated, entries)
+            }
+        }
+    }
 }
 
 /// STIG Manager truncates detail and comment at 32,767 characters (JavaScript
@@ -35,20 +112,29 @@ pub const STIG_CLASS: &str = "Unclass";
 /// Normalizes line ends to LF and replaces characters XML 1.0 cannot carry
 /// (C0 controls other than tab/LF, U+FFFE, U+FFFF) with a visible `\u{..}`.
 pub fn clean_text(s: &str) -> String {
+    let b = s.as_bytes();
     let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\r' {
-            if chars.peek() == Some(&'\n') {
-                chars.next();
-            }
+    // Runs of bytes that stay as they are are copied at once.
+    let mut start = 0;
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'\r' {
+            out.push_str(&s[start..i]);
             out.push('\n');
-        } else if is_xml_char(c) {
-            out.push(c);
+            i += if b.get(i + 1) == Some(&b'\n') { 2 } else { 1 };
+            start = i;
+        } else if let Some(len) = forbidden_at(b, i) {
+            out.push_str(&s[start..i]);
+            if let Some(c) = s[i..].chars().next() {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32));
+            }
+            i += len;
+            start = i;
         } else {
-            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+            i += 1;
         }
     }
+    out.push_str(&s[start..]);
     out
 }
 
@@ -98,7 +184,12 @@ pub fn derived_uuid(parts: &[&str]) -> String {
     b.copy_from_slice(&d[..16]);
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
-    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut hex = String::with_capacity(32);
+    for x in b {
+        hex.push(char::from(DIGITS[usize::from(x >> 4)]));
+        hex.push(char::from(DIGITS[usize::from(x & 0x0f)]));
+    }
     format!(
         "{}-{}-{}-{}-{}",
         &hex[0..8],
@@ -507,6 +598,38 @@ pub fn rule_description(r: &RuleText) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fast_clean_text_matches_the_definition() {
+        fn reference(s: &str) -> String {
+            let mut out = String::new();
+            let mut chars = s.chars().peekable();
+            while let Some(c) = chars.next() {
+                if c == '\r' {
+                    if chars.peek() == Some(&'\n') {
+                        chars.next();
+                    }
+                    out.push('\n');
+                } else if crate::xmlutil::is_xml_char(c) {
+                    out.push(c);
+                } else {
+                    out.push_str(&format!("\\u{{{:x}}}", c as u32));
+                }
+            }
+            out
+        }
+        let alphabet: Vec<char> = "a\r\n\t\u{0}\u{1f}\u{FFFE}\u{FFFF}\u{FFFD}\u{EFFF}é😀"
+            .chars()
+            .collect();
+        for a in &alphabet {
+            for b in &alphabet {
+                for c in &alphabet {
+                    let s = format!("{a}{b}{c}");
+                    assert_eq!(clean_text(&s), reference(&s), "{s:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn clean_text_replaces_controls_and_crlf() {

@@ -9,11 +9,36 @@
 //! Manager crashes without the first two).
 
 use crate::checklist::{
-    clean_text, entries, rule_severity, stig_ref, target_comment, target_key, Generated,
+    clean_text, entries, rule_severity, stig_ref, target_comment, target_key, Entry, Generated,
     HostFields, Uuids, STIG_CLASS, STIG_CLASSIFICATION,
 };
 use crate::model::{Assessment, BenchmarkInfo, RuleText};
 use crate::xmlutil::XmlWriter;
+
+/// What every CKL of a run shares: each VULN's rule text (the `STIG_DATA`
+/// before and after `STIG_UUID`, which names the asset), escaped once.
+pub struct Template {
+    vulns: Vec<(String, String)>,
+    size: usize,
+}
+
+impl Template {
+    pub fn new(info: &BenchmarkInfo, rules: &[RuleText]) -> Template {
+        let stigref = stig_ref(info);
+        let vulns: Vec<(String, String)> = rules
+            .iter()
+            .map(|r| {
+                let mut head = XmlWriter::fragment("\t");
+                vuln_head(&mut head, r, &stigref);
+                let mut tail = XmlWriter::fragment("\t");
+                vuln_tail(&mut tail, r);
+                (head.into_string(), tail.into_string())
+            })
+            .collect();
+        let size = vulns.iter().map(|(h, t)| h.len() + t.len() + 512).sum();
+        Template { vulns, size }
+    }
+}
 
 /// Writes one CKL for one asset: the rules given, in that order.
 pub fn write(
@@ -22,11 +47,32 @@ pub fn write(
     a: &Assessment,
     generated: &Generated,
 ) -> Vec<u8> {
+    let entries = entries(rules, &a.results);
+    write_with(
+        &Template::new(info, rules),
+        info,
+        rules,
+        a,
+        generated,
+        &entries,
+    )
+}
+
+/// [`write`] with the run's [`Template`] (made from the same `info` and
+/// `rules`) and the entries of `a`.
+pub fn write_with(
+    template: &Template,
+    info: &BenchmarkInfo,
+    rules: &[RuleText],
+    a: &Assessment,
+    generated: &Generated,
+    entries: &[Entry],
+) -> Vec<u8> {
     let host = HostFields::from_target(&a.target);
     let uuids = Uuids::new(info, &a.target, generated);
     let stig_uuid = uuids.stig();
 
-    let mut w = XmlWriter::new("\t");
+    let mut w = XmlWriter::with_capacity("\t", template.size + 64 * 1024);
     w.comment(0, &format!("kstig {}", generated.tool_version));
     w.open(0, "CHECKLIST", &[]);
 
@@ -80,46 +126,18 @@ pub fn write(
     w.close(3, "STIG_INFO");
 
     // ---- VULNs ----
-    let stigref = stig_ref(info);
-    for e in entries(rules, &a.results) {
-        let r = e.rule;
-        w.open(3, "VULN", &[]);
-        let sev = rule_severity(&r.severity);
-        let attrs: [(&str, &str); 25] = [
-            ("Vuln_Num", &r.vuln_id),
-            ("Severity", sev),
-            ("Group_Title", &r.group_title),
-            ("Rule_ID", &r.rule_id),
-            ("Rule_Ver", &r.stig_id),
-            ("Rule_Title", &r.title),
-            ("Vuln_Discuss", &r.discussion),
-            ("IA_Controls", &r.ia_controls),
-            ("Check_Content", &r.check_text),
-            ("Fix_Text", &r.fix_text),
-            ("False_Positives", &r.false_positives),
-            ("False_Negatives", &r.false_negatives),
-            ("Documentable", &r.documentable),
-            ("Mitigations", &r.mitigations),
-            ("Potential_Impact", &r.potential_impacts),
-            ("Third_Party_Tools", &r.third_party_tools),
-            ("Mitigation_Control", &r.mitigation_control),
-            ("Responsibility", &r.responsibility),
-            ("Security_Override_Guidance", &r.severity_override_guidance),
-            ("Check_Content_Ref", &r.check_ref),
-            ("Weight", &r.weight),
-            ("Class", STIG_CLASS),
-            ("STIGRef", &stigref),
-            ("TargetKey", &r.target_key),
-            ("STIG_UUID", &stig_uuid),
-        ];
-        for (name, value) in attrs {
-            stig_data(&mut w, name, value);
-        }
-        for id in &r.legacy_ids {
-            stig_data(&mut w, "LEGACY_ID", id);
-        }
-        for cci in &r.ccis {
-            stig_data(&mut w, "CCI_REF", cci);
+    for (i, e) in entries.iter().enumerate() {
+        match template.vulns.get(i) {
+            Some((head, tail)) => {
+                w.paste(head);
+                stig_data(&mut w, "STIG_UUID", &stig_uuid);
+                w.paste(tail);
+            }
+            None => {
+                vuln_head(&mut w, e.rule, &stig_ref(info));
+                stig_data(&mut w, "STIG_UUID", &stig_uuid);
+                vuln_tail(&mut w, e.rule);
+            }
         }
         w.leaf(4, "STATUS", &[], e.status.as_ckl());
         w.leaf(4, "FINDING_DETAILS", &[], &e.details);
@@ -133,6 +151,51 @@ pub fn write(
     w.close(1, "STIGS");
     w.close(0, "CHECKLIST");
     w.finish()
+}
+
+/// `<VULN>` and the rule's `STIG_DATA` up to `TargetKey`, in STIG Viewer's order.
+fn vuln_head(w: &mut XmlWriter, r: &RuleText, stigref: &str) {
+    w.open(3, "VULN", &[]);
+    let sev = rule_severity(&r.severity);
+    let attrs: [(&str, &str); 24] = [
+        ("Vuln_Num", &r.vuln_id),
+        ("Severity", sev),
+        ("Group_Title", &r.group_title),
+        ("Rule_ID", &r.rule_id),
+        ("Rule_Ver", &r.stig_id),
+        ("Rule_Title", &r.title),
+        ("Vuln_Discuss", &r.discussion),
+        ("IA_Controls", &r.ia_controls),
+        ("Check_Content", &r.check_text),
+        ("Fix_Text", &r.fix_text),
+        ("False_Positives", &r.false_positives),
+        ("False_Negatives", &r.false_negatives),
+        ("Documentable", &r.documentable),
+        ("Mitigations", &r.mitigations),
+        ("Potential_Impact", &r.potential_impacts),
+        ("Third_Party_Tools", &r.third_party_tools),
+        ("Mitigation_Control", &r.mitigation_control),
+        ("Responsibility", &r.responsibility),
+        ("Security_Override_Guidance", &r.severity_override_guidance),
+        ("Check_Content_Ref", &r.check_ref),
+        ("Weight", &r.weight),
+        ("Class", STIG_CLASS),
+        ("STIGRef", stigref),
+        ("TargetKey", &r.target_key),
+    ];
+    for (name, value) in attrs {
+        stig_data(w, name, value);
+    }
+}
+
+/// The rule's `STIG_DATA` after `STIG_UUID`: legacy ids and CCIs.
+fn vuln_tail(w: &mut XmlWriter, r: &RuleText) {
+    for id in &r.legacy_ids {
+        stig_data(w, "LEGACY_ID", id);
+    }
+    for cci in &r.ccis {
+        stig_data(w, "CCI_REF", cci);
+    }
 }
 
 fn stig_data(w: &mut XmlWriter, attribute: &str, value: &str) {

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::checklist::{
     clean_text, display_name, entries, generated_time, rule_severity, short_rule_id, stig_ref,
-    target_comment, target_key, Generated, HostFields, Uuids, STIG_CLASS,
+    target_comment, target_key, Entry, Generated, HostFields, Uuids, STIG_CLASS,
 };
 use crate::model::{Assessment, BenchmarkInfo, RuleText};
 
@@ -59,15 +59,15 @@ struct Stig<'a> {
 }
 
 #[derive(Serialize)]
-struct CheckContentRef {
-    href: String,
-    name: String,
+struct CheckContentRef<'a> {
+    href: &'a str,
+    name: &'a str,
 }
 
 #[derive(Serialize)]
-struct GroupTree {
-    id: String,
-    title: String,
+struct GroupTree<'a> {
+    id: &'a str,
+    title: &'a str,
     description: &'static str,
 }
 
@@ -77,19 +77,75 @@ struct Override {
     reason: String,
 }
 
+/// A rule as CKLB writes it: what names the asset, the rule's benchmark text
+/// (the same in every checklist of a run), the verdict.
 #[derive(Serialize)]
 struct Rule<'a> {
+    #[serde(flatten)]
+    head: RuleHead<'a>,
+    #[serde(flatten)]
+    text: RuleBody<'a>,
+    #[serde(flatten)]
+    verdict: RuleVerdict<'a>,
+}
+
+#[derive(Serialize)]
+struct RuleHead<'a> {
     uuid: String,
     stig_uuid: &'a str,
-    target_key: String,
+}
+
+#[derive(Serialize)]
+struct RuleBody<'a> {
+    target_key: &'a str,
     stig_ref: &'a str,
-    group_id: String,
-    group_id_src: String,
-    rule_id: String,
-    rule_id_src: String,
-    weight: String,
+    group_id: &'a str,
+    group_id_src: &'a str,
+    rule_id: &'a str,
+    rule_id_src: &'a str,
+    weight: &'a str,
     classification: &'static str,
     severity: &'static str,
+    rule_version: &'a str,
+    group_title: &'a str,
+    rule_title: &'a str,
+    fix_text: &'a str,
+    false_positives: &'a str,
+    false_negatives: &'a str,
+    discussion: &'a str,
+    check_content: &'a str,
+    documentable: &'a str,
+    mitigations: &'a str,
+    potential_impacts: &'a str,
+    third_party_tools: &'a str,
+    mitigation_control: &'a str,
+    responsibility: &'a str,
+    security_override_guidance: &'a str,
+    ia_controls: &'a str,
+    check_content_ref: CheckContentRef<'a>,
+    legacy_ids: &'a [String],
+    ccis: &'a [String],
+    group_tree: [GroupTree<'a>; 1],
+    #[serde(rename = "createdAt")]
+    created_at: &'a str,
+    #[serde(rename = "updatedAt")]
+    updated_at: &'a str,
+}
+
+#[derive(Serialize)]
+struct RuleVerdict<'a> {
+    status: &'static str,
+    overrides: BTreeMap<&'static str, Override>,
+    comments: &'a str,
+    finding_details: &'a str,
+}
+
+/// One rule's benchmark text as CKLB writes it (cleaned).
+struct CleanRule {
+    target_key: String,
+    group_id: String,
+    rule_id_src: String,
+    weight: String,
     rule_version: String,
     group_title: String,
     rule_title: String,
@@ -106,64 +162,24 @@ struct Rule<'a> {
     responsibility: String,
     security_override_guidance: String,
     ia_controls: String,
-    check_content_ref: CheckContentRef,
+    href: String,
+    check_ref: String,
     legacy_ids: Vec<String>,
     ccis: Vec<String>,
-    group_tree: Vec<GroupTree>,
-    #[serde(rename = "createdAt")]
-    created_at: &'a str,
-    #[serde(rename = "updatedAt")]
-    updated_at: &'a str,
-    status: &'static str,
-    overrides: BTreeMap<&'static str, Override>,
-    comments: String,
-    finding_details: String,
 }
 
-/// Writes one CKLB for one asset: the rules given, in that order.
-pub fn write(
-    info: &BenchmarkInfo,
-    rules: &[RuleText],
-    a: &Assessment,
-    generated: &Generated,
-) -> Vec<u8> {
-    let host = HostFields::from_target(&a.target);
-    let uuids = Uuids::new(info, &a.target, generated);
-    let stig_uuid = uuids.stig();
-    let stigref = stig_ref(info);
-    let time = generated_time(generated);
-
-    let mut out_rules = Vec::with_capacity(rules.len());
-    for e in entries(rules, &a.results) {
-        let r = e.rule;
-        let mut overrides = BTreeMap::new();
-        if !e.severity_override.is_empty() {
-            overrides.insert(
-                "severity",
-                Override {
-                    severity: e.severity_override,
-                    reason: e.severity_justification.clone(),
-                },
-            );
-        }
+impl CleanRule {
+    fn new(info: &BenchmarkInfo, r: &RuleText) -> CleanRule {
         let href = if r.check_ref_href.trim().is_empty() {
             &info.filename
         } else {
             &r.check_ref_href
         };
-        let rule_id_src = clean_text(&r.rule_id);
-        out_rules.push(Rule {
-            uuid: uuids.rule(&r.rule_id),
-            stig_uuid: &stig_uuid,
+        CleanRule {
             target_key: clean_text(&r.target_key),
-            stig_ref: &stigref,
             group_id: clean_text(&r.vuln_id),
-            group_id_src: clean_text(&r.vuln_id),
-            rule_id: short_rule_id(&rule_id_src).to_string(),
-            rule_id_src: rule_id_src.clone(),
+            rule_id_src: clean_text(&r.rule_id),
             weight: clean_text(&r.weight),
-            classification: STIG_CLASS,
-            severity: rule_severity(&r.severity),
             rule_version: clean_text(&r.stig_id),
             group_title: clean_text(&r.group_title),
             rule_title: clean_text(&r.title),
@@ -180,32 +196,122 @@ pub fn write(
             responsibility: clean_text(&r.responsibility),
             security_override_guidance: clean_text(&r.severity_override_guidance),
             ia_controls: clean_text(&r.ia_controls),
-            check_content_ref: CheckContentRef {
-                href: clean_text(href),
-                name: clean_text(&r.check_ref),
-            },
+            href: clean_text(href),
+            check_ref: clean_text(&r.check_ref),
             legacy_ids: r.legacy_ids.iter().map(|s| clean_text(s)).collect(),
             ccis: r.ccis.iter().map(|s| clean_text(s)).collect(),
-            group_tree: vec![GroupTree {
-                id: clean_text(&r.vuln_id),
-                title: clean_text(&r.group_title),
+        }
+    }
+}
+
+impl CleanRule {
+    fn body<'a>(&'a self, r: &RuleText, stigref: &'a str, time: &'a str) -> RuleBody<'a> {
+        RuleBody {
+            target_key: &self.target_key,
+            stig_ref: stigref,
+            group_id: &self.group_id,
+            group_id_src: &self.group_id,
+            rule_id: short_rule_id(&self.rule_id_src),
+            rule_id_src: &self.rule_id_src,
+            weight: &self.weight,
+            classification: STIG_CLASS,
+            severity: rule_severity(&r.severity),
+            rule_version: &self.rule_version,
+            group_title: &self.group_title,
+            rule_title: &self.rule_title,
+            fix_text: &self.fix_text,
+            false_positives: &self.false_positives,
+            false_negatives: &self.false_negatives,
+            discussion: &self.discussion,
+            check_content: &self.check_content,
+            documentable: &self.documentable,
+            mitigations: &self.mitigations,
+            potential_impacts: &self.potential_impacts,
+            third_party_tools: &self.third_party_tools,
+            mitigation_control: &self.mitigation_control,
+            responsibility: &self.responsibility,
+            security_override_guidance: &self.security_override_guidance,
+            ia_controls: &self.ia_controls,
+            check_content_ref: CheckContentRef {
+                href: &self.href,
+                name: &self.check_ref,
+            },
+            legacy_ids: &self.legacy_ids,
+            ccis: &self.ccis,
+            group_tree: [GroupTree {
+                id: &self.group_id,
+                title: &self.group_title,
                 description: "<GroupDescription></GroupDescription>",
             }],
-            created_at: &time,
-            updated_at: &time,
-            status: e.status.as_snake(),
-            overrides,
-            comments: e.comments,
-            finding_details: e.details,
-        });
+            created_at: time,
+            updated_at: time,
+        }
     }
+}
 
+/// Pretty JSON of a struct of at least one field without its braces: its
+/// field lines, each moved `extra` spaces right (JSON strings hold no raw
+/// newline), as they appear when the struct is nested that much deeper.
+fn fields_pretty<T: Serialize>(value: &T, extra: usize) -> String {
+    let text = serde_json::to_string_pretty(value).unwrap_or_else(|_| "{\n}".into());
+    let inner = text
+        .strip_prefix("{\n")
+        .and_then(|t| t.strip_suffix("\n}"))
+        .unwrap_or("");
+    let pad = " ".repeat(extra);
+    let mut out = String::with_capacity(inner.len() + inner.len() / 16 + extra);
+    out.push_str(&pad);
+    for c in inner.chars() {
+        out.push(c);
+        if c == '\n' {
+            out.push_str(&pad);
+        }
+    }
+    out
+}
+
+/// Fields of a rule object are this deep in a CKLB (`stigs[].rules[]`).
+const RULE_FIELD_SHIFT: usize = 8;
+
+/// What every CKLB of a run shares: each rule's text, cleaned and written
+/// as JSON once.
+pub struct Template {
+    rules: Vec<String>,
+}
+
+impl Template {
+    pub fn new(info: &BenchmarkInfo, rules: &[RuleText], generated: &Generated) -> Template {
+        let stigref = stig_ref(info);
+        let time = generated_time(generated);
+        let rules = rules
+            .iter()
+            .map(|r| {
+                fields_pretty(
+                    &CleanRule::new(info, r).body(r, &stigref, &time),
+                    RULE_FIELD_SHIFT,
+                )
+            })
+            .collect();
+        Template { rules }
+    }
+}
+
+/// What a CKLB says about the asset, before its rules.
+fn document<'a>(
+    info: &BenchmarkInfo,
+    rules: &[RuleText],
+    a: &Assessment,
+    uuids: &Uuids,
+    stig_uuid: &str,
+    out_rules: Vec<Rule<'a>>,
+) -> Cklb<'a> {
+    let host = HostFields::from_target(&a.target);
     let size = if info.rule_count > 0 {
         info.rule_count.max(rules.len())
     } else {
         rules.len()
     };
-    let doc = Cklb {
+    Cklb {
         title: clean_text(
             &[host.host_name.as_str(), info.id.trim(), info.label.trim()]
                 .iter()
@@ -237,13 +343,63 @@ pub fn write(
             stig_id: clean_text(&info.id),
             version: clean_text(&info.version),
             release_info: clean_text(&info.release_info),
-            uuid: stig_uuid.clone(),
+            uuid: stig_uuid.to_string(),
             reference_identifier: clean_text(&target_key(rules)),
             size,
             rules: out_rules,
         }],
         cklb_version: "1.0",
-    };
+    }
+}
+
+fn verdict<'a>(e: &'a Entry) -> RuleVerdict<'a> {
+    let mut overrides = BTreeMap::new();
+    if !e.severity_override.is_empty() {
+        overrides.insert(
+            "severity",
+            Override {
+                severity: e.severity_override,
+                reason: e.severity_justification.clone(),
+            },
+        );
+    }
+    RuleVerdict {
+        status: e.status.as_snake(),
+        overrides,
+        comments: &e.comments,
+        finding_details: &e.details,
+    }
+}
+
+/// Writes one CKLB for one asset: the rules given, in that order.
+pub fn write(
+    info: &BenchmarkInfo,
+    rules: &[RuleText],
+    a: &Assessment,
+    generated: &Generated,
+) -> Vec<u8> {
+    let entries = entries(rules, &a.results);
+    let uuids = Uuids::new(info, &a.target, generated);
+    let stig_uuid = uuids.stig();
+    let stigref = stig_ref(info);
+    let time = generated_time(generated);
+    let clean: Vec<CleanRule> = entries
+        .iter()
+        .map(|e| CleanRule::new(info, e.rule))
+        .collect();
+    let out_rules = entries
+        .iter()
+        .zip(&clean)
+        .map(|(e, c)| Rule {
+            head: RuleHead {
+                uuid: uuids.rule(&e.rule.rule_id),
+                stig_uuid: &stig_uuid,
+            },
+            text: c.body(e.rule, &stigref, &time),
+            verdict: verdict(e),
+        })
+        .collect();
+    let doc = document(info, rules, a, &uuids, &stig_uuid, out_rules);
     let mut out = match serde_json::to_vec_pretty(&doc) {
         Ok(v) => v,
         // Serializing plain structs of strings cannot fail; keep the output
@@ -252,4 +408,67 @@ pub fn write(
     };
     out.push(b'\n');
     out
+}
+
+/// The same bytes as [`write`], with the run's [`Template`] (made from the
+/// same `info`, `rules` and `generated`) and the entries of `a`: the
+/// document is written without its rules, then each rule's JSON is pasted
+/// between its asset-specific and verdict fields.
+pub fn write_with(
+    template: &Template,
+    info: &BenchmarkInfo,
+    rules: &[RuleText],
+    a: &Assessment,
+    generated: &Generated,
+    entries: &[Entry],
+) -> Vec<u8> {
+    let uuids = Uuids::new(info, &a.target, generated);
+    let stig_uuid = uuids.stig();
+    let doc = document(info, rules, a, &uuids, &stig_uuid, Vec::new());
+    let Ok(text) = serde_json::to_string_pretty(&doc) else {
+        return b"{}\n".to_vec();
+    };
+    const EMPTY: &str = "\"rules\": []";
+    // A string value cannot hold an unescaped quote: this is the array.
+    let Some(at) = text.find(EMPTY) else {
+        return write(info, rules, a, generated);
+    };
+    let open = at + EMPTY.len() - 1;
+    let body_len: usize = template.rules.iter().map(String::len).sum();
+    let mut out = String::with_capacity(text.len() + body_len + entries.len() * 1024 + 64 * 1024);
+    out.push_str(&text[..open]);
+    let stigref = stig_ref(info);
+    let time = generated_time(generated);
+    let pad = " ".repeat(RULE_FIELD_SHIFT);
+    for (i, e) in entries.iter().enumerate() {
+        out.push_str(if i == 0 { "\n" } else { ",\n" });
+        out.push_str(&pad);
+        out.push_str("{\n");
+        let head = RuleHead {
+            uuid: uuids.rule(&e.rule.rule_id),
+            stig_uuid: &stig_uuid,
+        };
+        out.push_str(&fields_pretty(&head, RULE_FIELD_SHIFT));
+        out.push_str(",\n");
+        match template.rules.get(i) {
+            Some(body) => out.push_str(body),
+            // Rules beyond the template (never, when made from the same rules).
+            None => out.push_str(&fields_pretty(
+                &CleanRule::new(info, e.rule).body(e.rule, &stigref, &time),
+                RULE_FIELD_SHIFT,
+            )),
+        }
+        out.push_str(",\n");
+        out.push_str(&fields_pretty(&verdict(e), RULE_FIELD_SHIFT));
+        out.push('\n');
+        out.push_str(&pad);
+        out.push('}');
+    }
+    if !entries.is_empty() {
+        out.push('\n');
+        out.push_str(&" ".repeat(RULE_FIELD_SHIFT - 2));
+    }
+    out.push_str(&text[open..]);
+    out.push('\n');
+    out.into_bytes()
 }

@@ -4,11 +4,11 @@ use crate::benchmark;
 use crate::catalog;
 use crate::evidence::Node;
 use crate::model::{Assessment, Benchmark, Method, Status, Target};
-use crate::results::{self, ResultsDoc};
+use crate::results;
+use crate::staging::{OutputSet, Spill, Staged};
 use collector::bundle::{self, Limits, VerifiedBundle};
 use collector::sign::{self, PublicKey};
 use rayon::prelude::*;
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -303,9 +303,20 @@ pub struct AnalyzeOptions {
     pub answers: Option<PathBuf>,
 }
 
+/// What `kstig analyze` keeps of one node once its files are written: the
+/// evidence text stays in the files (memory must not grow with the node count).
+#[derive(Debug, Clone)]
+pub struct NodeSummary {
+    /// The bundle file.
+    pub path: String,
+    pub target: Target,
+    pub counts: results::CountsDoc,
+}
+
 /// Outcome of `kstig analyze`.
 pub struct AnalyzeOutcome {
-    pub nodes: Vec<(String, Assessment)>,
+    /// One per host (the newest bundle of each), in host order.
+    pub nodes: Vec<NodeSummary>,
     /// Per bundle path: (drift lines, evidence problems).
     pub notes: std::collections::BTreeMap<String, (Vec<String>, Vec<String>)>,
     pub cluster: Assessment,
@@ -320,7 +331,7 @@ impl AnalyzeOutcome {
         } else if self
             .nodes
             .iter()
-            .any(|(_, a)| a.results.iter().any(|r| r.status == Status::Open))
+            .any(|n| n.counts.open_high + n.counts.open_medium + n.counts.open_low > 0)
             || self
                 .cluster
                 .results
@@ -459,11 +470,14 @@ pub fn analyze(
     })?;
 
     // Bundles are independent: verify and assess them on every core. Each
-    // worker holds one bundle at a time; only the assessments are kept.
+    // worker holds one bundle at a time; the verdicts go to the spill file,
+    // only a node's facts stay in memory.
+    let spill = Spill::new(&opts.out)?;
     type Dump = (String, String, Vec<u8>, Vec<String>);
     // The newest bundle carrying a cluster dump: (created, description, bytes, kinds).
     let newest_dump: std::sync::Mutex<Option<Dump>> = std::sync::Mutex::new(None);
     let done = std::sync::atomic::AtomicUsize::new(0);
+    let timer = Timer::new();
     let outcomes: Vec<Result<NodeOutcome, (String, String)>> = paths
         .par_iter()
         .map(|p| {
@@ -510,9 +524,16 @@ pub fn analyze(
                     ));
                 }
                 let a = results::assess_node(&node, &bench, target);
+                let results = spill.put(&a.results).map_err(|e| {
+                    (
+                        p.display().to_string(),
+                        format!("cannot keep the results in the output folder: {e}"),
+                    )
+                })?;
                 Ok(NodeOutcome {
                     path: p.display().to_string(),
-                    assessment: a,
+                    target: a.target,
+                    results,
                     drift,
                     problems: node.problems.clone(),
                     ctx,
@@ -520,17 +541,19 @@ pub fn analyze(
             })
         })
         .collect();
-    let mut nodes: Vec<(String, Assessment)> = Vec::new();
+    timer.lap("verify and assess");
+    let mut nodes: Vec<NodeOutcome> = Vec::new();
     let mut notes = std::collections::BTreeMap::new();
     let mut refused = Vec::new();
     let mut ctx = crate::rules::cluster::ClusterContext::default();
     for o in outcomes {
         match o {
-            Ok(n) => {
-                ctx.kubectl_versions.extend(n.ctx.kubectl_versions);
-                ctx.kubelet_versions.extend(n.ctx.kubelet_versions);
-                ctx.apiserver_versions.extend(n.ctx.apiserver_versions);
-                if let Some(v) = n.ctx.kube_version {
+            Ok(mut n) => {
+                let c = std::mem::take(&mut n.ctx);
+                ctx.kubectl_versions.extend(c.kubectl_versions);
+                ctx.kubelet_versions.extend(c.kubelet_versions);
+                ctx.apiserver_versions.extend(c.apiserver_versions);
+                if let Some(v) = c.kube_version {
                     if ctx
                         .kube_version
                         .as_ref()
@@ -539,8 +562,14 @@ pub fn analyze(
                         ctx.kube_version = Some(v);
                     }
                 }
-                notes.insert(n.path.clone(), (n.drift, n.problems));
-                nodes.push((n.path, n.assessment));
+                notes.insert(
+                    n.path.clone(),
+                    (
+                        std::mem::take(&mut n.drift),
+                        std::mem::take(&mut n.problems),
+                    ),
+                );
+                nodes.push(n);
             }
             Err(r) => refused.push(r),
         }
@@ -549,146 +578,238 @@ pub fn analyze(
     progress(paths.len(), paths.len(), Path::new(""));
     // One checklist per host: the newest bundle wins.
     nodes.sort_by(|a, b| {
-        a.1.target
+        a.target
             .host_name
-            .cmp(&b.1.target.host_name)
-            .then(b.1.target.collected.cmp(&a.1.target.collected))
+            .cmp(&b.target.host_name)
+            .then(b.target.collected.cmp(&a.target.collected))
     });
-    let mut kept: Vec<(String, Assessment)> = Vec::new();
-    for (path, a) in nodes {
+    let mut kept: Vec<NodeOutcome> = Vec::new();
+    for n in nodes {
         if let Some(prev) = kept.last() {
-            if prev.1.target.host_name == a.target.host_name {
+            if prev.target.host_name == n.target.host_name {
                 if !opts.quiet {
                     eprintln!(
-                        "kstig: {path}: older bundle for host {} ({}) superseded by {} ({})",
-                        a.target.host_name, a.target.collected, prev.0, prev.1.target.collected
+                        "kstig: {}: older bundle for host {} ({}) superseded by {} ({})",
+                        n.path,
+                        n.target.host_name,
+                        n.target.collected,
+                        prev.path,
+                        prev.target.collected
                     );
                 }
                 continue;
             }
         }
-        kept.push((path, a));
+        kept.push(n);
     }
     // Cluster-level rules: from --cluster-json, else the newest bundle's dump.
     let (cluster_verdicts, dump_note) =
         evaluate_cluster(&bench, explicit_dump, newest_dump, &ctx, opts.quiet)?;
-    for (_, a) in kept.iter_mut() {
-        apply_cluster_verdicts(a, &cluster_verdicts);
-    }
     if !previous.is_empty() {
-        for (_, a) in kept.iter_mut() {
-            previous.apply(a);
-        }
-        let known: Vec<&str> = kept
-            .iter()
-            .map(|(_, a)| a.target.host_name.as_str())
-            .collect();
+        let known: std::collections::BTreeSet<&str> =
+            kept.iter().map(|n| n.target.host_name.as_str()).collect();
         for h in previous.hosts() {
-            if !known.contains(&h) && h != "cluster" && !opts.quiet {
+            if !known.contains(h) && h != "cluster" && !opts.quiet {
                 eprintln!("kstig: warning: earlier checklist for host {h} matches no analyzed bundle; its entries were not carried forward");
             }
         }
     }
     let time = generation_time();
     let today: String = time.chars().take(10).collect();
-    let node_hashes: BTreeMap<String, Vec<String>> = kept
-        .iter()
-        .map(|(p, a)| (p.clone(), results::evidence_hashes(a)))
-        .collect();
-    if let Some(ans) = &answers {
-        for (_, a) in kept.iter_mut() {
-            apply_answers(ans, a, &today, opts.quiet);
-        }
-    }
-    let assessments: Vec<Assessment> = kept.iter().map(|(_, a)| a.clone()).collect();
-    let cluster_target = Target {
-        host_name: "cluster".into(),
-        role: "cluster".into(),
-        comment: format!(
-            "kstig roll-up of {} node(s): {}",
-            kept.len(),
-            kept.iter()
-                .map(|(_, a)| a.target.host_name.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        ..Target::default()
-    };
-    let mut cluster = results::rollup(&bench, &assessments, cluster_target);
-    apply_cluster_verdicts(&mut cluster, &cluster_verdicts);
-    cluster.target.comment.push_str(&format!(" {dump_note}"));
-    previous.apply(&mut cluster);
-    let cluster_hashes = results::evidence_hashes(&cluster);
-    if let Some(ans) = &answers {
-        apply_answers(ans, &mut cluster, &today, opts.quiet);
-    }
+    timer.lap("cluster rules");
 
-    // Render everything first, then write: a failure leaves no partial set.
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    let doc = ResultsDoc {
-        format: results::FORMAT.into(),
-        generator: results::GeneratorDoc {
-            name: "kstig".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-            time: time.clone(),
-        },
-        benchmark: results::benchmark_doc(&bench.info, bench.rules.len()),
-        nodes: kept
-            .iter()
-            .map(|(p, a)| {
-                let (d, pr) = notes.get(p).cloned().unwrap_or_default();
-                let mut doc = results::node_doc(a, p, &d, &pr);
-                if let Some(h) = node_hashes.get(p) {
-                    results::set_evidence_hashes(&mut doc.rules, h);
-                }
-                doc
-            })
-            .collect(),
-        cluster: results::ClusterDoc {
-            rules: {
-                let mut rules: Vec<results::RuleDoc> =
-                    cluster.results.iter().map(results::rule_doc).collect();
-                results::set_evidence_hashes(&mut rules, &cluster_hashes);
-                rules
-            },
-        },
-        refused: refused
-            .iter()
-            .map(|(b, r)| results::RefusedDoc {
-                bundle: b.clone(),
-                reason: r.clone(),
-            })
-            .collect(),
+    // Render each node (cluster verdicts, carried-forward entries and answers
+    // applied) on every core, a chunk at a time so that results.json is
+    // written in order; every file goes to a temporary name first.
+    let generator = results::GeneratorDoc {
+        name: "kstig".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        time: time.clone(),
     };
-    let mut json = serde_json::to_vec_pretty(&doc)
-        .map_err(|e| err(format!("cannot render results.json: {e}")))?;
-    json.push(b'\n');
-    files.push(("results.json".into(), json));
-    files.push((
-        "report.html".into(),
-        crate::report::render(&doc, &bench).into_bytes(),
-    ));
+    let benchmark_doc = results::benchmark_doc(&bench.info, bench.rules.len());
     let generated = crate::checklist::Generated {
         tool_version: env!("CARGO_PKG_VERSION").into(),
         time: time.clone(),
         marking: opts.marking.clone(),
     };
-    let mut names: Vec<String> = Vec::new();
-    for (_, a) in &kept {
-        let mut base = safe_name(&a.target.host_name);
+    let templates = crate::checklist::Templates::new(&bench.info, &bench.rules, &generated);
+    let mut names: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    let mut bases: Vec<String> = Vec::with_capacity(kept.len());
+    for n in &kept {
+        let mut base = safe_name(&n.target.host_name);
         if names.contains(&base) {
             base = format!(
                 "{base}-{}",
-                a.target.bundle_id.chars().take(8).collect::<String>()
+                n.target.bundle_id.chars().take(8).collect::<String>()
             );
         }
-        names.push(base.clone());
-        checklists(&mut files, &base, &bench, a, &generated);
+        names.insert(base.clone());
+        bases.push(base);
     }
-    checklists(&mut files, "cluster", &bench, &cluster, &generated);
-    let written = crate::safety::write_set(&opts.out, &files)?;
+    let mut out = OutputSet::new(&opts.out);
+    let io_err = |e: std::io::Error| {
+        err(format!(
+            "{}: cannot write results.json: {e}",
+            opts.out.display()
+        ))
+    };
+    let mut json = results::ResultsWriter::begin(
+        OutputSet::stage_writer(&opts.out, "results.json")?,
+        &generator,
+        &benchmark_doc,
+    )
+    .map_err(io_err)?;
+    let mut node_files: Vec<Staged> = Vec::with_capacity(kept.len() * 3);
+    let mut summaries: Vec<NodeSummary> = Vec::with_capacity(kept.len());
+    let mut rollup_nodes: Vec<results::RollupNode> = Vec::with_capacity(kept.len());
+    let indices: Vec<usize> = (0..kept.len()).collect();
+    for chunk in indices.chunks(RENDER_CHUNK) {
+        let rendered: Vec<Result<Rendered, CliError>> = chunk
+            .par_iter()
+            .map(|&i| {
+                let n = &kept[i];
+                let results = spill.get(n.results).map_err(|e| {
+                    err(format!(
+                        "{}: cannot read back the results of {}: {e}",
+                        opts.out.display(),
+                        n.path
+                    ))
+                })?;
+                let mut a = Assessment {
+                    target: n.target.clone(),
+                    results,
+                };
+                apply_cluster_verdicts(&mut a, &cluster_verdicts);
+                if !previous.is_empty() {
+                    previous.apply(&mut a);
+                }
+                let hashes = results::evidence_hashes(&a);
+                let mut messages = Vec::new();
+                if let Some(ans) = &answers {
+                    messages = apply_answers(ans, &mut a, &today);
+                }
+                let entries = crate::checklist::entries(&bench.rules, &a.results);
+                let mut files = Vec::with_capacity(3);
+                for format in crate::checklist::Format::ALL {
+                    let bytes = templates.render_one(format, &a, &entries);
+                    let name = format!("{}.{}", bases[i], format.extension());
+                    files.push(OutputSet::stage(&opts.out, &name, &bytes)?);
+                }
+                let (d, pr) = notes.get(&n.path).cloned().unwrap_or_default();
+                let mut doc = results::node_doc(&a, &n.path, &d, &pr);
+                results::set_evidence_hashes(&mut doc.rules, &hashes);
+                Ok(Rendered {
+                    doc,
+                    files,
+                    messages,
+                    rollup: results::RollupNode::of(&bench, &a),
+                    counts: results::counts(&a.results),
+                })
+            })
+            .collect();
+        for (r, &i) in rendered.into_iter().zip(chunk) {
+            let r = r?;
+            json.node(&r.doc).map_err(io_err)?;
+            for f in &r.files {
+                out.flush_soon(f);
+            }
+            node_files.extend(r.files);
+            if !opts.quiet {
+                for m in r.messages {
+                    eprintln!("kstig: {m}");
+                }
+            }
+            rollup_nodes.push(r.rollup);
+            // The node is written: keep its facts once, in the summary.
+            summaries.push(NodeSummary {
+                path: std::mem::take(&mut kept[i].path),
+                target: std::mem::take(&mut kept[i].target),
+                counts: r.counts,
+            });
+        }
+    }
+    timer.lap("render nodes");
+    drop(spill);
+    drop(kept);
+
+    let cluster_target = Target {
+        host_name: "cluster".into(),
+        role: "cluster".into(),
+        comment: format!(
+            "kstig roll-up of {} node(s): {}",
+            summaries.len(),
+            summaries
+                .iter()
+                .map(|n| n.target.host_name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        ..Target::default()
+    };
+    let mut cluster = results::rollup_nodes(&bench, &rollup_nodes, cluster_target);
+    apply_cluster_verdicts(&mut cluster, &cluster_verdicts);
+    cluster.target.comment.push_str(&format!(" {dump_note}"));
+    previous.apply(&mut cluster);
+    let cluster_hashes = results::evidence_hashes(&cluster);
+    if let Some(ans) = &answers {
+        for m in apply_answers(ans, &mut cluster, &today) {
+            if !opts.quiet {
+                eprintln!("kstig: {m}");
+            }
+        }
+    }
+    let refused_docs: Vec<results::RefusedDoc> = refused
+        .iter()
+        .map(|(b, r)| results::RefusedDoc {
+            bundle: b.clone(),
+            reason: r.clone(),
+        })
+        .collect();
+    let json = json
+        .finish(
+            &generator,
+            &benchmark_doc,
+            &cluster.results,
+            &cluster_hashes,
+            &refused_docs,
+        )
+        .map_err(io_err)?;
+    let json = json.finish()?;
+    // report.html is drawn from results.json: read the complete staged file back.
+    let doc: results::ResultsDoc = std::fs::read(json.temp_path())
+        .map_err(|e| e.to_string())
+        .and_then(|b| serde_json::from_slice(&b).map_err(|e| e.to_string()))
+        .map_err(|e| {
+            err(format!(
+                "{}: cannot read back results.json: {e}",
+                opts.out.display()
+            ))
+        })?;
+    out.push(OutputSet::stage(
+        &opts.out,
+        "report.html",
+        crate::report::render(&doc, &bench).as_bytes(),
+    )?);
+    drop(doc);
+    out.push(json);
+    for f in node_files {
+        out.push(f);
+    }
+    // The roll-up's checklists grow with the node count: one at a time.
+    let entries = crate::checklist::entries(&bench.rules, &cluster.results);
+    for format in crate::checklist::Format::ALL {
+        let bytes = templates.render_one(format, &cluster, &entries);
+        out.push(OutputSet::stage(
+            &opts.out,
+            &format!("cluster.{}", format.extension()),
+            &bytes,
+        )?);
+    }
+    timer.lap("roll-up");
+    let written = out.commit()?;
+    timer.lap("flush and rename");
     Ok(AnalyzeOutcome {
-        nodes: kept,
+        nodes: summaries,
         notes,
         cluster,
         refused,
@@ -696,10 +817,15 @@ pub fn analyze(
     })
 }
 
+/// Nodes rendered together; results.json is written in order between chunks.
+const RENDER_CHUNK: usize = 32;
+
 /// What one bundle contributes to an analysis.
 struct NodeOutcome {
     path: String,
-    assessment: Assessment,
+    target: Target,
+    /// The node's verdicts, in the spill file.
+    results: crate::staging::SpillRef,
     drift: Vec<String>,
     problems: Vec<String>,
     ctx: crate::rules::cluster::ClusterContext,
@@ -722,6 +848,52 @@ fn guard(
             format!("internal error while analyzing this bundle ({what}); please report it"),
         ))
     })
+}
+
+/// One node's outputs.
+struct Rendered {
+    doc: results::NodeDoc,
+    files: Vec<Staged>,
+    messages: Vec<String>,
+    rollup: results::RollupNode,
+    counts: results::CountsDoc,
+}
+
+/// Phase times on standard error when `KSTIG_TIMINGS` is set (docs/performance.md).
+struct Timer {
+    start: Option<std::time::Instant>,
+    last: std::sync::Mutex<std::time::Instant>,
+}
+
+impl Timer {
+    fn new() -> Timer {
+        let now = std::time::Instant::now();
+        Timer {
+            start: std::env::var_os("KSTIG_TIMINGS").map(|_| now),
+            last: std::sync::Mutex::new(now),
+        }
+    }
+
+    fn lap(&self, what: &str) {
+        let Some(start) = self.start else { return };
+        if let Ok(mut last) = self.last.lock() {
+            let now = std::time::Instant::now();
+            let peak = std::fs::read_to_string("/proc/self/status")
+                .ok()
+                .and_then(|t| {
+                    t.lines()
+                        .find(|l| l.starts_with("VmHWM:"))
+                        .map(|l| l.trim_start_matches("VmHWM:").trim().to_string())
+                })
+                .unwrap_or_default();
+            eprintln!(
+                "kstig: timing: {what}: {:.3} s (total {:.3} s, peak RSS {peak})",
+                (now - *last).as_secs_f64(),
+                (now - start).as_secs_f64()
+            );
+            *last = now;
+        }
+    }
 }
 
 /// Version evidence of one node for the cluster rules.
@@ -820,9 +992,10 @@ fn apply_cluster_verdicts(
     }
 }
 
-/// Apply recorded answers to every rule of an assessment.
-fn apply_answers(ans: &crate::answers::Answers, a: &mut Assessment, today: &str, quiet: bool) {
+/// Apply recorded answers to every rule of an assessment; the messages to show.
+fn apply_answers(ans: &crate::answers::Answers, a: &mut Assessment, today: &str) -> Vec<String> {
     let host = a.target.host_name.clone();
+    let mut messages = Vec::new();
     for r in &mut a.results {
         let automated = match results::method_of(&r.stig_id) {
             Some(Method::Manual) | None => false,
@@ -830,33 +1003,10 @@ fn apply_answers(ans: &crate::answers::Answers, a: &mut Assessment, today: &str,
         };
         let stig_id = r.stig_id.clone();
         if let Some(msg) = crate::answers::apply(ans, &host, &stig_id, automated, r, today) {
-            if !quiet {
-                eprintln!("kstig: {msg}");
-            }
+            messages.push(msg);
         }
     }
-}
-
-/// The three checklist formats of one assessment.
-fn checklists(
-    files: &mut Vec<(String, Vec<u8>)>,
-    base: &str,
-    bench: &Benchmark,
-    a: &Assessment,
-    generated: &crate::checklist::Generated,
-) {
-    files.push((
-        format!("{base}.ckl"),
-        crate::ckl::write(&bench.info, &bench.rules, a, generated),
-    ));
-    files.push((
-        format!("{base}.cklb"),
-        crate::cklb::write(&bench.info, &bench.rules, a, generated),
-    ));
-    files.push((
-        format!("{base}.xccdf.xml"),
-        crate::xccdf::write(&bench.info, &bench.rules, a, generated),
-    ));
+    messages
 }
 
 /// The terminal summary table: one row per node, then the cluster roll-up;
@@ -889,8 +1039,7 @@ pub fn summary_table(outcome: &AnalyzeOutcome, color: bool) -> String {
         "HOST", "ROLE", "CAT I", "CAT II", "CAT III", "NaF", "N/A", "NR"
     );
     let _ = writeln!(s, "{}", paint(head, "1", 1));
-    let mut row = |host: &str, role: &str, a: &Assessment| {
-        let c = results::counts(&a.results);
+    let mut row = |host: &str, role: &str, c: &results::CountsDoc, untrusted: bool| {
         let values = [
             c.open_high,
             c.open_medium,
@@ -908,15 +1057,25 @@ pub fn summary_table(outcome: &AnalyzeOutcome, color: bool) -> String {
             line.push(' ');
             line.push_str(&paint(format!("{v:>width$}"), style, v));
         }
-        if a.target.untrusted {
+        if untrusted {
             line.push_str("  UNTRUSTED evidence");
         }
         let _ = writeln!(s, "{line}");
     };
-    for (_, a) in &outcome.nodes {
-        row(&a.target.host_name, &a.target.role, a);
+    for n in &outcome.nodes {
+        row(
+            &n.target.host_name,
+            &n.target.role,
+            &n.counts,
+            n.target.untrusted,
+        );
     }
-    row("cluster (roll-up)", "", &outcome.cluster);
+    row(
+        "cluster (roll-up)",
+        "",
+        &results::counts(&outcome.cluster.results),
+        false,
+    );
     let _ = writeln!(s, "CAT I/II/III = open findings by severity; NaF = not a finding; N/A = not applicable; NR = not reviewed");
     for (b, r) in &outcome.refused {
         let _ = writeln!(s, "REFUSED {}: {r}", crate::safety::one_line(b));

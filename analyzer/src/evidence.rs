@@ -707,6 +707,20 @@ impl<'b> Node<'b> {
 
 /// Collapse `//`, `.` and `..` in an absolute path (lexically).
 pub fn normalize(path: &str) -> String {
+    // Most paths are already absolute and clean (every rule looks files up
+    // by such paths): return them as they are without splitting.
+    let b = path.as_bytes();
+    let clean = b.first() == Some(&b'/')
+        && (b.len() == 1
+            || (b.last() != Some(&b'/')
+                && !path.contains("//")
+                && !path.contains("/./")
+                && !path.contains("/../")
+                && !path.ends_with("/.")
+                && !path.ends_with("/..")));
+    if clean {
+        return path.to_string();
+    }
     let mut parts: Vec<&str> = Vec::new();
     for p in path.split('/') {
         match p {
@@ -849,6 +863,38 @@ pub fn describe_file(rec: &FileRecord) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn normalize_fast_path_matches_the_general_one() {
+        fn general(path: &str) -> String {
+            let mut parts: Vec<&str> = Vec::new();
+            for p in path.split('/') {
+                match p {
+                    "" | "." => {}
+                    ".." => {
+                        parts.pop();
+                    }
+                    other => parts.push(other),
+                }
+            }
+            format!("/{}", parts.join("/"))
+        }
+        let pieces = ["", "/", "a", ".", "..", "b.c", "..d", "e.."];
+        let mut paths = Vec::new();
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    for d in pieces {
+                        paths.push(format!("{a}{b}{c}{d}"));
+                        paths.push(format!("{a}/{b}/{c}/{d}"));
+                    }
+                }
+            }
+        }
+        for p in &paths {
+            assert_eq!(normalize(p), general(p), "{p:?}");
+        }
+    }
 
     #[test]
     fn versions_parse() {

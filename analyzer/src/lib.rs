@@ -22,6 +22,7 @@ pub mod report;
 pub mod results;
 pub mod rules;
 pub mod safety;
+pub mod staging;
 pub mod xccdf;
 pub mod xmlutil;
 pub mod yaml;

@@ -320,7 +320,18 @@ pub fn node_doc(a: &Assessment, bundle: &str, drift: &[String], problems: &[Stri
 /// each node's verdict and name the odd ones out when nodes of the same role
 /// disagree.
 pub fn rollup_rule(rule: &RuleText, per_node: &[(&Target, &RuleResult)]) -> RuleResult {
-    let statuses: Vec<Status> = per_node.iter().map(|(_, r)| r.status).collect();
+    let nodes: Vec<(&str, &str, Status)> = per_node
+        .iter()
+        .map(|(t, r)| (t.host_name.as_str(), t.role.as_str(), r.status))
+        .collect();
+    rollup_rule_statuses(rule, &nodes)
+}
+
+/// [`rollup_rule`] from what the roll-up needs of each node: (host name,
+/// role, status). Analyses of many nodes keep only this, not every node's
+/// evidence text.
+pub fn rollup_rule_statuses(rule: &RuleText, per_node: &[(&str, &str, Status)]) -> RuleResult {
+    let statuses: Vec<Status> = per_node.iter().map(|n| n.2).collect();
     let status = if per_node.is_empty() {
         Status::NotReviewed
     } else if statuses.contains(&Status::Open) {
@@ -333,25 +344,19 @@ pub fn rollup_rule(rule: &RuleText, per_node: &[(&Target, &RuleResult)]) -> Rule
         Status::NotAFinding
     };
     let mut details = Vec::new();
-    for (t, r) in per_node {
-        details.push(format!(
-            "{} ({}): {}",
-            t.host_name,
-            t.role,
-            r.status.as_ckl()
-        ));
+    for (host, role, status) in per_node {
+        details.push(format!("{host} ({role}): {}", status.as_ckl()));
     }
-    let mut roles: Vec<&str> = per_node.iter().map(|(t, _)| t.role.as_str()).collect();
+    let mut roles: Vec<&str> = per_node.iter().map(|n| n.1).collect();
     roles.sort();
     roles.dedup();
     for role in roles {
-        let group: Vec<&(&Target, &RuleResult)> =
-            per_node.iter().filter(|(t, _)| t.role == role).collect();
+        let group: Vec<&(&str, &str, Status)> = per_node.iter().filter(|n| n.1 == role).collect();
         let mut tally: Vec<(Status, usize)> = Vec::new();
-        for (_, r) in &group {
-            match tally.iter_mut().find(|(s, _)| *s == r.status) {
+        for n in &group {
+            match tally.iter_mut().find(|(s, _)| *s == n.2) {
                 Some(e) => e.1 += 1,
-                None => tally.push((r.status, 1)),
+                None => tally.push((n.2, 1)),
             }
         }
         if tally.len() > 1 {
@@ -359,8 +364,8 @@ pub fn rollup_rule(rule: &RuleText, per_node: &[(&Target, &RuleResult)]) -> Rule
             let majority = tally[0].0;
             let odd: Vec<String> = group
                 .iter()
-                .filter(|(_, r)| r.status != majority)
-                .map(|(t, r)| format!("{} ({})", t.host_name, r.status.as_ckl()))
+                .filter(|n| n.2 != majority)
+                .map(|n| format!("{} ({})", n.0, n.2.as_ckl()))
                 .collect();
             details.push(format!(
                 "INCONSISTENT: {role} nodes disagree; most are {}, odd ones out: {}",
@@ -372,8 +377,8 @@ pub fn rollup_rule(rule: &RuleText, per_node: &[(&Target, &RuleResult)]) -> Rule
     let comments = if status == Status::Open {
         let open: Vec<&str> = per_node
             .iter()
-            .filter(|(_, r)| r.status == Status::Open)
-            .map(|(t, _)| t.host_name.as_str())
+            .filter(|n| n.2 == Status::Open)
+            .map(|n| n.0)
             .collect();
         format!(
             "Open on: {}. See each node's checklist for the evidence.",
@@ -395,26 +400,187 @@ pub fn rollup_rule(rule: &RuleText, per_node: &[(&Target, &RuleResult)]) -> Rule
     }
 }
 
+/// What the cluster roll-up keeps of one node: its host name, role, and the
+/// status of each benchmark rule (by index; `None` when the node's result at
+/// that index is for another rule).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RollupNode {
+    pub host_name: String,
+    pub role: String,
+    pub statuses: Vec<Option<Status>>,
+}
+
+impl RollupNode {
+    pub fn of(benchmark: &Benchmark, a: &Assessment) -> RollupNode {
+        RollupNode {
+            host_name: a.target.host_name.clone(),
+            role: a.target.role.clone(),
+            statuses: benchmark
+                .rules
+                .iter()
+                .enumerate()
+                .map(|(i, rule)| {
+                    a.results
+                        .get(i)
+                        .filter(|r| r.stig_id == rule.stig_id)
+                        .map(|r| r.status)
+                })
+                .collect(),
+        }
+    }
+}
+
 /// Roll every rule up over the node assessments (same benchmark order).
 pub fn rollup(benchmark: &Benchmark, nodes: &[Assessment], target: Target) -> Assessment {
+    let nodes: Vec<RollupNode> = nodes.iter().map(|a| RollupNode::of(benchmark, a)).collect();
+    rollup_nodes(benchmark, &nodes, target)
+}
+
+/// [`rollup`] from each node's [`RollupNode`].
+pub fn rollup_nodes(benchmark: &Benchmark, nodes: &[RollupNode], target: Target) -> Assessment {
     let results = benchmark
         .rules
         .iter()
         .enumerate()
         .map(|(i, rule)| {
-            let per_node: Vec<(&Target, &RuleResult)> = nodes
+            let per_node: Vec<(&str, &str, Status)> = nodes
                 .iter()
-                .filter_map(|a| {
-                    a.results
+                .filter_map(|n| {
+                    n.statuses
                         .get(i)
-                        .filter(|r| r.stig_id == rule.stig_id)
-                        .map(|r| (&a.target, r))
+                        .copied()
+                        .flatten()
+                        .map(|s| (n.host_name.as_str(), n.role.as_str(), s))
                 })
                 .collect();
-            rollup_rule(rule, &per_node)
+            rollup_rule_statuses(rule, &per_node)
         })
         .collect();
     Assessment { target, results }
+}
+
+/// `results.json` written node by node, so an analysis of many nodes never
+/// holds the whole document: the bytes are exactly those of
+/// `serde_json::to_vec_pretty` of the [`ResultsDoc`] (plus a final newline).
+pub struct ResultsWriter<W: std::io::Write> {
+    out: W,
+    nodes: usize,
+}
+
+/// `"nodes": []` as serde_json's pretty printer writes it in a [`ResultsDoc`].
+const EMPTY_NODES: &str = "\n  \"nodes\": [],\n";
+/// `"rules": []` of the `cluster` object, likewise.
+const EMPTY_CLUSTER_RULES: &str = "\n    \"rules\": []\n";
+
+fn pretty<T: Serialize>(value: &T) -> std::io::Result<Vec<u8>> {
+    serde_json::to_vec_pretty(value).map_err(std::io::Error::other)
+}
+
+/// Pretty text split around the empty array that `marker` shows:
+/// (text up to and including `[`, text after `]`).
+fn split_at_empty(text: &[u8], marker: &str) -> std::io::Result<(Vec<u8>, Vec<u8>)> {
+    let at = text
+        .windows(marker.len())
+        .position(|w| w == marker.as_bytes())
+        .ok_or_else(|| std::io::Error::other("results.json: array not found"))?;
+    let open = at + marker.find('[').unwrap_or(0);
+    Ok((text[..=open].to_vec(), text[open + 2..].to_vec()))
+}
+
+/// Writes `value` as element `index` of an array whose elements are
+/// indented by `indent` spaces, the way serde_json's pretty printer would:
+/// every line of the element's own pretty text moves right (JSON strings
+/// hold no raw newline).
+fn write_element<W: std::io::Write, T: Serialize>(
+    out: &mut W,
+    index: usize,
+    indent: usize,
+    value: &T,
+) -> std::io::Result<()> {
+    let text = pretty(value)?;
+    let pad = " ".repeat(indent);
+    let mut buf = Vec::with_capacity(text.len() + text.len() / 8 + indent + 2);
+    buf.extend_from_slice(if index == 0 { b"\n" } else { b",\n" });
+    buf.extend_from_slice(pad.as_bytes());
+    for &b in &text {
+        buf.push(b);
+        if b == b'\n' {
+            buf.extend_from_slice(pad.as_bytes());
+        }
+    }
+    out.write_all(&buf)
+}
+
+/// Closes an array of `count` elements indented by `indent` spaces.
+fn close_array<W: std::io::Write>(out: &mut W, count: usize, indent: usize) -> std::io::Result<()> {
+    if count > 0 {
+        out.write_all(b"\n")?;
+        out.write_all(" ".repeat(indent - 2).as_bytes())?;
+    }
+    out.write_all(b"]")
+}
+
+impl<W: std::io::Write> ResultsWriter<W> {
+    /// Writes everything before the first node.
+    pub fn begin(
+        mut out: W,
+        generator: &GeneratorDoc,
+        benchmark: &BenchmarkDoc,
+    ) -> std::io::Result<Self> {
+        let doc = ResultsDoc {
+            format: FORMAT.into(),
+            generator: generator.clone(),
+            benchmark: benchmark.clone(),
+            nodes: Vec::new(),
+            cluster: ClusterDoc::default(),
+            refused: Vec::new(),
+        };
+        let (head, _) = split_at_empty(&pretty(&doc)?, EMPTY_NODES)?;
+        out.write_all(&head)?;
+        Ok(ResultsWriter { out, nodes: 0 })
+    }
+
+    /// Writes one node (in the order they should appear).
+    pub fn node(&mut self, node: &NodeDoc) -> std::io::Result<()> {
+        write_element(&mut self.out, self.nodes, 4, node)?;
+        self.nodes += 1;
+        Ok(())
+    }
+
+    /// Writes the cluster roll-up's rules (one at a time) and the refused
+    /// bundles; returns the writer.
+    pub fn finish(
+        mut self,
+        generator: &GeneratorDoc,
+        benchmark: &BenchmarkDoc,
+        cluster: &[RuleResult],
+        cluster_hashes: &[String],
+        refused: &[RefusedDoc],
+    ) -> std::io::Result<W> {
+        let doc = ResultsDoc {
+            format: FORMAT.into(),
+            generator: generator.clone(),
+            benchmark: benchmark.clone(),
+            nodes: Vec::new(),
+            cluster: ClusterDoc::default(),
+            refused: refused.to_vec(),
+        };
+        let (_, tail) = split_at_empty(&pretty(&doc)?, EMPTY_NODES)?;
+        let (before_rules, after_rules) = split_at_empty(&tail, EMPTY_CLUSTER_RULES)?;
+        close_array(&mut self.out, self.nodes, 4)?;
+        self.out.write_all(&before_rules)?;
+        for (i, r) in cluster.iter().enumerate() {
+            let mut d = rule_doc(r);
+            if let Some(h) = cluster_hashes.get(i) {
+                d.evidence_sha256 = h.clone();
+            }
+            write_element(&mut self.out, i, 6, &d)?;
+        }
+        close_array(&mut self.out, cluster.len(), 6)?;
+        self.out.write_all(&after_rules)?;
+        self.out.write_all(b"\n")?;
+        Ok(self.out)
+    }
 }
 
 #[cfg(test)]
@@ -440,6 +606,77 @@ mod tests {
             host_name: name.into(),
             role: role.into(),
             ..Default::default()
+        }
+    }
+
+    fn node_doc_named(host: &str) -> NodeDoc {
+        NodeDoc {
+            host: host.into(),
+            fqdn: String::new(),
+            role: "worker".into(),
+            bundle: format!("{host}.kstig.tar.gz"),
+            bundle_id: "id".into(),
+            signer: "fp".into(),
+            collected: "2026-01-01T00:00:00Z".into(),
+            trusted: true,
+            drift: vec!["a\nb \"q\"".into()],
+            evidence_problems: vec![],
+            counts: CountsDoc::default(),
+            rules: vec![
+                rule_doc(&res(Status::Open)),
+                rule_doc(&res(Status::NotReviewed)),
+            ],
+        }
+    }
+
+    #[test]
+    fn streamed_results_equal_the_whole_document() {
+        let generator = GeneratorDoc {
+            name: "kstig".into(),
+            version: "0".into(),
+            time: "t".into(),
+        };
+        let benchmark = benchmark_doc(&BenchmarkInfo::default(), 3);
+        for (n, cluster_results) in [
+            (0, vec![]),
+            (1, vec![res(Status::NotAFinding)]),
+            (2, vec![res(Status::Open), res(Status::NotAFinding)]),
+            (0, vec![res(Status::Open)]),
+        ] {
+            let cluster = ClusterDoc {
+                rules: cluster_results.iter().map(rule_doc).collect(),
+            };
+            for refused in [
+                vec![],
+                vec![RefusedDoc {
+                    bundle: "b".into(),
+                    reason: "r\n".into(),
+                }],
+            ] {
+                let nodes: Vec<NodeDoc> =
+                    (0..n).map(|i| node_doc_named(&format!("h{i}"))).collect();
+                let doc = ResultsDoc {
+                    format: FORMAT.into(),
+                    generator: generator.clone(),
+                    benchmark: benchmark.clone(),
+                    nodes: nodes.clone(),
+                    cluster: cluster.clone(),
+                    refused: refused.clone(),
+                };
+                let mut want = serde_json::to_vec_pretty(&doc).unwrap();
+                want.push(b'\n');
+                let mut w = ResultsWriter::begin(Vec::new(), &generator, &benchmark).unwrap();
+                for node in &nodes {
+                    w.node(node).unwrap();
+                }
+                let got = w
+                    .finish(&generator, &benchmark, &cluster_results, &[], &refused)
+                    .unwrap();
+                assert_eq!(
+                    String::from_utf8(got).unwrap(),
+                    String::from_utf8(want).unwrap()
+                );
+            }
         }
     }
 

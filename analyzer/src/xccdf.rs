@@ -23,7 +23,7 @@
 
 use crate::checklist::{
     clean_text, entries, generated_time, rule_description, rule_severity, target_comment, weight,
-    xsd_datetime, Generated, HostFields,
+    xsd_datetime, Entry, Generated, HostFields,
 };
 use crate::model::{Assessment, BenchmarkInfo, RuleText, Status};
 use crate::xmlutil::{escape_text, ncname, uri_safe, XmlWriter};
@@ -114,6 +114,22 @@ fn result_text(s: Status) -> &'static str {
     s.as_xccdf()
 }
 
+/// What every XCCDF of a run shares: the whole Benchmark (its header and a
+/// Group/Rule per rule), everything before the `TestResult`.
+pub struct Template {
+    benchmark: String,
+}
+
+impl Template {
+    pub fn new(info: &BenchmarkInfo, rules: &[RuleText], generated: &Generated) -> Template {
+        let mut w = XmlWriter::fragment("  ");
+        write_benchmark(&mut w, info, rules, generated);
+        Template {
+            benchmark: w.into_string(),
+        }
+    }
+}
+
 /// Writes the XCCDF 1.2 results document for one asset.
 pub fn write(
     info: &BenchmarkInfo,
@@ -121,141 +137,32 @@ pub fn write(
     a: &Assessment,
     generated: &Generated,
 ) -> Vec<u8> {
+    let entries = entries(rules, &a.results);
+    write_with(
+        &Template::new(info, rules, generated),
+        info,
+        a,
+        generated,
+        &entries,
+    )
+}
+
+/// [`write`] with the run's [`Template`] (made from the same `info`, rules
+/// and `generated`) and the entries of `a`.
+pub fn write_with(
+    template: &Template,
+    info: &BenchmarkInfo,
+    a: &Assessment,
+    generated: &Generated,
+    entries: &[Entry],
+) -> Vec<u8> {
     let host = HostFields::from_target(&a.target);
     let end_time = generated_time(generated);
     let start_time = xsd_datetime(&a.target.collected).unwrap_or_else(|| end_time.clone());
     let bench_id = benchmark_id(&info.id);
-    let entries = entries(rules, &a.results);
     let version = clean_text(generated.tool_version.trim());
-
-    let mut w = XmlWriter::new("  ");
-    w.comment(0, &format!("kstig {}", generated.tool_version));
-    w.open(
-        0,
-        "Benchmark",
-        &[
-            ("xmlns", XCCDF12_NS),
-            ("xmlns:dc", "http://purl.org/dc/elements/1.1/"),
-            ("xmlns:kstig", KSTIG_NS),
-            ("id", &bench_id),
-            ("xml:lang", "en"),
-            ("resolved", "1"),
-        ],
-    );
-
-    // ---- Benchmark header (XSD order) ----
-    let status_date = valid_date(&info.status_date);
-    match &status_date {
-        Some(d) => w.leaf(1, "status", &[("date", d)], "accepted"),
-        None => w.leaf(1, "status", &[], "accepted"),
-    }
-    w.leaf(1, "title", &[], &clean_text(&info.title));
-    w.leaf(1, "description", &[], &clean_text(&info.description));
-    if !info.notice.trim().is_empty() {
-        w.leaf(
-            1,
-            "notice",
-            &[("id", &ncname(info.notice.trim())), ("xml:lang", "en")],
-            "",
-        );
-    }
-    if !info.source.trim().is_empty() {
-        w.raw(
-            1,
-            &format!(
-                "<reference><dc:publisher>DISA</dc:publisher><dc:source>{}</dc:source></reference>",
-                escape_text(&clean_text(info.source.trim()))
-            ),
-        );
-    }
-    w.leaf(
-        1,
-        "plain-text",
-        &[("id", "release-info")],
-        &clean_text(&info.release_info),
-    );
-    w.leaf(1, "version", &[], &clean_text(&info.version));
-    w.raw(
-        1,
-        &format!(
-            "<metadata><dc:creator>kstig {}</dc:creator></metadata>",
-            escape_text(&version)
-        ),
-    );
-
-    // ---- Groups / Rules ----
-    for e in &entries {
-        let r = e.rule;
-        w.open(1, "Group", &[("id", &group_id(&r.vuln_id))]);
-        w.leaf(2, "title", &[], &clean_text(&r.group_title));
-        w.leaf(
-            2,
-            "description",
-            &[],
-            "<GroupDescription></GroupDescription>",
-        );
-        let sev = rule_severity(&r.severity);
-        let wt = weight(&r.weight);
-        w.open(
-            2,
-            "Rule",
-            &[
-                ("id", &rule_id(&r.rule_id)),
-                ("weight", &wt),
-                ("severity", sev),
-            ],
-        );
-        w.leaf(3, "version", &[], &clean_text(&r.stig_id));
-        w.leaf(3, "title", &[], &clean_text(&r.title));
-        w.leaf(3, "description", &[], &rule_description(r));
-        // SAF reads NIST tags from the Rule's `ident`s, or, when there are
-        // none, from its `reference`s, and crashes on a reference without
-        // text: so the TargetKey reference is written only next to idents
-        // (DISA rules always have a CCI; the built-in catalogue has none).
-        if !r.target_key.trim().is_empty() && has_idents(r) {
-            w.raw(
-                3,
-                &format!(
-                    "<reference><dc:identifier>{}</dc:identifier></reference>",
-                    escape_text(&clean_text(r.target_key.trim()))
-                ),
-            );
-        }
-        idents(&mut w, 3, r);
-        let fix_id = r.fix_id.trim();
-        let fix_ok = !fix_id.is_empty() && ncname(fix_id) == fix_id;
-        if fix_ok {
-            w.leaf(
-                3,
-                "fixtext",
-                &[("fixref", fix_id)],
-                &clean_text(&r.fix_text),
-            );
-            w.empty(3, "fix", &[("id", fix_id)]);
-        } else {
-            w.leaf(3, "fixtext", &[], &clean_text(&r.fix_text));
-        }
-        w.open(3, "check", &[("system", &check_system(r))]);
-        let href = if r.check_ref_href.trim().is_empty() {
-            info.filename.trim()
-        } else {
-            r.check_ref_href.trim()
-        };
-        if !href.is_empty() {
-            let href = uri_safe(href);
-            let name = clean_text(r.check_ref.trim());
-            if name.is_empty() {
-                w.empty(4, "check-content-ref", &[("href", &href)]);
-            } else {
-                w.empty(4, "check-content-ref", &[("href", &href), ("name", &name)]);
-            }
-        }
-        w.leaf(4, "check-content", &[], &clean_text(&r.check_text));
-        w.close(3, "check");
-        w.close(2, "Rule");
-        w.close(1, "Group");
-    }
-
+    let mut w = XmlWriter::with_capacity("  ", template.benchmark.len() + 256 * 1024);
+    w.paste(&template.benchmark);
     // ---- TestResult (XSD order) ----
     let tr_id = format!(
         "xccdf_kstig_testresult_{}_{}",
@@ -314,7 +221,7 @@ pub fn write(
     write_facts(&mut w, &host, a, &comment);
 
     let mut counts = Score::default();
-    for e in &entries {
+    for e in entries {
         let r = e.rule;
         let sev = rule_severity(&r.severity);
         let wt = weight(&r.weight);
@@ -332,7 +239,8 @@ pub fn write(
         );
         w.leaf(3, "result", &[], result_text(e.status));
         idents(&mut w, 3, r);
-        w.leaf(3, "message", &[("severity", "info")], &e.details);
+        let details = escape_text(&e.details);
+        w.leaf_escaped(3, "message", &[("severity", "info")], &details);
         w.open(3, "check", &[("system", &check_system(r))]);
         let location = format!("kstig:{}", cpe_component(&generated.tool_version));
         let component = clean_text(r.stig_id.trim());
@@ -346,7 +254,7 @@ pub fn write(
             );
         }
         w.open(4, "check-content", &[]);
-        w.leaf(5, "kstig:detail", &[], &e.details);
+        w.leaf_escaped(5, "kstig:detail", &[], &details);
         if !e.comments.is_empty() {
             w.leaf(5, "kstig:comment", &[], &e.comments);
         }
@@ -378,6 +286,142 @@ pub fn write(
     w.close(1, "TestResult");
     w.close(0, "Benchmark");
     w.finish()
+}
+
+/// The Benchmark: declaration, header and a Group/Rule per rule.
+fn write_benchmark(
+    w: &mut XmlWriter,
+    info: &BenchmarkInfo,
+    rules: &[RuleText],
+    generated: &Generated,
+) {
+    let bench_id = benchmark_id(&info.id);
+    let version = clean_text(generated.tool_version.trim());
+    w.comment(0, &format!("kstig {}", generated.tool_version));
+    w.open(
+        0,
+        "Benchmark",
+        &[
+            ("xmlns", XCCDF12_NS),
+            ("xmlns:dc", "http://purl.org/dc/elements/1.1/"),
+            ("xmlns:kstig", KSTIG_NS),
+            ("id", &bench_id),
+            ("xml:lang", "en"),
+            ("resolved", "1"),
+        ],
+    );
+
+    // ---- Benchmark header (XSD order) ----
+    let status_date = valid_date(&info.status_date);
+    match &status_date {
+        Some(d) => w.leaf(1, "status", &[("date", d)], "accepted"),
+        None => w.leaf(1, "status", &[], "accepted"),
+    }
+    w.leaf(1, "title", &[], &clean_text(&info.title));
+    w.leaf(1, "description", &[], &clean_text(&info.description));
+    if !info.notice.trim().is_empty() {
+        w.leaf(
+            1,
+            "notice",
+            &[("id", &ncname(info.notice.trim())), ("xml:lang", "en")],
+            "",
+        );
+    }
+    if !info.source.trim().is_empty() {
+        w.raw(
+            1,
+            &format!(
+                "<reference><dc:publisher>DISA</dc:publisher><dc:source>{}</dc:source></reference>",
+                escape_text(&clean_text(info.source.trim()))
+            ),
+        );
+    }
+    w.leaf(
+        1,
+        "plain-text",
+        &[("id", "release-info")],
+        &clean_text(&info.release_info),
+    );
+    w.leaf(1, "version", &[], &clean_text(&info.version));
+    w.raw(
+        1,
+        &format!(
+            "<metadata><dc:creator>kstig {}</dc:creator></metadata>",
+            escape_text(&version)
+        ),
+    );
+
+    // ---- Groups / Rules ----
+    for r in rules {
+        w.open(1, "Group", &[("id", &group_id(&r.vuln_id))]);
+        w.leaf(2, "title", &[], &clean_text(&r.group_title));
+        w.leaf(
+            2,
+            "description",
+            &[],
+            "<GroupDescription></GroupDescription>",
+        );
+        let sev = rule_severity(&r.severity);
+        let wt = weight(&r.weight);
+        w.open(
+            2,
+            "Rule",
+            &[
+                ("id", &rule_id(&r.rule_id)),
+                ("weight", &wt),
+                ("severity", sev),
+            ],
+        );
+        w.leaf(3, "version", &[], &clean_text(&r.stig_id));
+        w.leaf(3, "title", &[], &clean_text(&r.title));
+        w.leaf(3, "description", &[], &rule_description(r));
+        // SAF reads NIST tags from the Rule's `ident`s, or, when there are
+        // none, from its `reference`s, and crashes on a reference without
+        // text: so the TargetKey reference is written only next to idents
+        // (DISA rules always have a CCI; the built-in catalogue has none).
+        if !r.target_key.trim().is_empty() && has_idents(r) {
+            w.raw(
+                3,
+                &format!(
+                    "<reference><dc:identifier>{}</dc:identifier></reference>",
+                    escape_text(&clean_text(r.target_key.trim()))
+                ),
+            );
+        }
+        idents(w, 3, r);
+        let fix_id = r.fix_id.trim();
+        let fix_ok = !fix_id.is_empty() && ncname(fix_id) == fix_id;
+        if fix_ok {
+            w.leaf(
+                3,
+                "fixtext",
+                &[("fixref", fix_id)],
+                &clean_text(&r.fix_text),
+            );
+            w.empty(3, "fix", &[("id", fix_id)]);
+        } else {
+            w.leaf(3, "fixtext", &[], &clean_text(&r.fix_text));
+        }
+        w.open(3, "check", &[("system", &check_system(r))]);
+        let href = if r.check_ref_href.trim().is_empty() {
+            info.filename.trim()
+        } else {
+            r.check_ref_href.trim()
+        };
+        if !href.is_empty() {
+            let href = uri_safe(href);
+            let name = clean_text(r.check_ref.trim());
+            if name.is_empty() {
+                w.empty(4, "check-content-ref", &[("href", &href)]);
+            } else {
+                w.empty(4, "check-content-ref", &[("href", &href), ("name", &name)]);
+            }
+        }
+        w.leaf(4, "check-content", &[], &clean_text(&r.check_text));
+        w.close(3, "check");
+        w.close(2, "Rule");
+        w.close(1, "Group");
+    }
 }
 
 fn idents(w: &mut XmlWriter, depth: usize, r: &RuleText) {

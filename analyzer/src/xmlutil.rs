@@ -27,43 +27,118 @@ fn push_xml_safe(out: &mut String, c: char) {
     if is_xml_char(c) {
         out.push(c);
     } else {
-        let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        push_forbidden(out, c);
     }
+}
+
+/// The visible `\u{..}` escape of a character XML 1.0 forbids.
+fn push_forbidden(out: &mut String, c: char) {
+    let _ = write!(out, "\\u{{{:x}}}", c as u32);
+}
+
+/// Length in bytes of a character XML 1.0 forbids starting at `b[i]`, if
+/// one does: C0 controls other than tab/LF/CR (one byte), U+FFFE and U+FFFF
+/// (`EF BF BE`, `EF BF BF`). Every other character of a `str` is allowed.
+#[inline]
+pub(crate) fn forbidden_at(b: &[u8], i: usize) -> Option<usize> {
+    match b[i] {
+        b'\t' | b'\n' | b'\r' => None,
+        0..=0x1f => Some(1),
+        0xEF if b.get(i + 1) == Some(&0xBF) && matches!(b.get(i + 2), Some(0xBE | 0xBF)) => Some(3),
+        _ => None,
+    }
+}
+
+/// Bytes [`escape_into`] must look at: 1 in element content and
+/// attributes, 2 in attributes only; everything else is copied as it is.
+const SPECIAL: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        t[i] = 1; // C0 controls (tab and LF are plain in text, see below)
+        i += 1;
+    }
+    t[b'\t' as usize] = 2;
+    t[b'\n' as usize] = 2;
+    t[b'"' as usize] = 2;
+    t[b'\'' as usize] = 2;
+    t[b'&' as usize] = 1;
+    t[b'<' as usize] = 1;
+    t[b'>' as usize] = 1;
+    t[0xEF] = 1; // may start U+FFFE or U+FFFF
+    t
+};
+
+/// Appends `s` escaped for element content (or, with `attr`, for a quoted
+/// attribute value) to `out`. Runs of plain bytes are copied at once; this
+/// is the inner loop of every checklist writer.
+fn escape_into(out: &mut String, s: &str, attr: bool) {
+    let b = s.as_bytes();
+    let limit = if attr { 2 } else { 1 };
+    let mut start = 0;
+    let mut i = 0;
+    while i < b.len() {
+        let class = SPECIAL[b[i] as usize];
+        if class == 0 || class > limit {
+            i += 1;
+            continue;
+        }
+        let rep = match b[i] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            // A literal CR would be read back as LF; keep it as written.
+            b'\r' => "&#13;",
+            b'"' => "&quot;",
+            b'\'' => "&apos;",
+            b'\t' => "&#9;",
+            b'\n' => "&#10;",
+            _ => match forbidden_at(b, i) {
+                Some(len) => {
+                    out.push_str(&s[start..i]);
+                    if let Some(c) = s[i..].chars().next() {
+                        push_forbidden(out, c);
+                    }
+                    i += len;
+                    start = i;
+                    continue;
+                }
+                None => {
+                    i += 1;
+                    continue;
+                }
+            },
+        };
+        out.push_str(&s[start..i]);
+        out.push_str(rep);
+        i += 1;
+        start = i;
+    }
+    out.push_str(&s[start..]);
 }
 
 /// Escapes `s` for element content.
 pub fn escape_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + s.len() / 16);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            // A literal CR would be read back as LF; keep it as written.
-            '\r' => out.push_str("&#13;"),
-            _ => push_xml_safe(&mut out, c),
-        }
-    }
+    escape_into(&mut out, s, false);
     out
+}
+
+/// Appends `s` escaped for element content to `out`.
+pub fn escape_text_into(out: &mut String, s: &str) {
+    escape_into(out, s, false);
 }
 
 /// Escapes `s` for a double- or single-quoted attribute value.
 pub fn escape_attr(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' => out.push_str("&#9;"),
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            _ => push_xml_safe(&mut out, c),
-        }
-    }
+    escape_into(&mut out, s, true);
     out
+}
+
+/// Appends `s` escaped for a quoted attribute value to `out`.
+pub fn escape_attr_into(out: &mut String, s: &str) {
+    escape_into(out, s, true);
 }
 
 /// Makes `s` usable inside an XML comment: no `--`, no trailing `-`, no
@@ -162,9 +237,34 @@ pub struct XmlWriter {
 impl XmlWriter {
     /// Starts a document with the XML declaration (UTF-8, no BOM).
     pub fn new(indent: &'static str) -> Self {
-        let mut buf = String::with_capacity(64 * 1024);
+        Self::with_capacity(indent, 64 * 1024)
+    }
+
+    /// [`XmlWriter::new`] with room for `capacity` bytes.
+    pub fn with_capacity(indent: &'static str, capacity: usize) -> Self {
+        let mut buf = String::with_capacity(capacity);
         buf.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
         XmlWriter { buf, indent }
+    }
+
+    /// A piece of a document (no declaration), to be pasted into documents
+    /// with [`XmlWriter::paste`]: what every checklist of a run shares is
+    /// written once.
+    pub fn fragment(indent: &'static str) -> Self {
+        XmlWriter {
+            buf: String::new(),
+            indent,
+        }
+    }
+
+    /// The text of a fragment.
+    pub fn into_string(self) -> String {
+        self.buf
+    }
+
+    /// Appends a fragment's text as it is.
+    pub fn paste(&mut self, fragment: &str) {
+        self.buf.push_str(fragment);
     }
 
     fn pad(&mut self, depth: usize) {
@@ -178,7 +278,7 @@ impl XmlWriter {
             self.buf.push(' ');
             self.buf.push_str(name);
             self.buf.push_str("=\"");
-            self.buf.push_str(&escape_attr(value));
+            escape_attr_into(&mut self.buf, value);
             self.buf.push('"');
         }
     }
@@ -215,7 +315,27 @@ impl XmlWriter {
         self.buf.push_str(name);
         self.push_attrs(attrs);
         self.buf.push('>');
-        self.buf.push_str(&escape_text(text));
+        escape_text_into(&mut self.buf, text);
+        self.buf.push_str("</");
+        self.buf.push_str(name);
+        self.buf.push_str(">\n");
+    }
+
+    /// [`XmlWriter::leaf`] with text the caller already passed through
+    /// [`escape_text`] (to escape a long text written twice only once).
+    pub fn leaf_escaped(
+        &mut self,
+        depth: usize,
+        name: &str,
+        attrs: &[(&str, &str)],
+        escaped: &str,
+    ) {
+        self.pad(depth);
+        self.buf.push('<');
+        self.buf.push_str(name);
+        self.push_attrs(attrs);
+        self.buf.push('>');
+        self.buf.push_str(escaped);
         self.buf.push_str("</");
         self.buf.push_str(name);
         self.buf.push_str(">\n");
@@ -261,6 +381,57 @@ mod tests {
             escape_attr("\"x' <&>\t\n\r\u{0}"),
             "&quot;x&apos; &lt;&amp;&gt;&#9;&#10;&#13;\\u{0}"
         );
+    }
+
+    /// The char-by-char definition the fast escaping must match.
+    fn reference(s: &str, attr: bool) -> String {
+        let mut out = String::new();
+        for c in s.chars() {
+            match c {
+                '&' => out.push_str("&amp;"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '\r' => out.push_str("&#13;"),
+                '"' if attr => out.push_str("&quot;"),
+                '\'' if attr => out.push_str("&apos;"),
+                '\t' if attr => out.push_str("&#9;"),
+                '\n' if attr => out.push_str("&#10;"),
+                _ => push_xml_safe(&mut out, c),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn fast_escaping_matches_the_definition() {
+        let alphabet: Vec<char> =
+            "a<&>\"'\t\n\r\u{0}\u{1f}\u{7f}\u{FFFE}\u{FFFF}\u{FFFD}\u{EFFF}é€😀 ]"
+                .chars()
+                .collect();
+        // Every string of up to three characters from the alphabet, plus long mixes.
+        let mut cases: Vec<String> = vec![String::new()];
+        for a in &alphabet {
+            cases.push(a.to_string());
+            for b in &alphabet {
+                cases.push(format!("{a}{b}"));
+                for c in &alphabet {
+                    cases.push(format!("{a}{b}{c}"));
+                }
+            }
+        }
+        let mut x: u32 = 1;
+        for _ in 0..200 {
+            let mut s = String::new();
+            for _ in 0..50 {
+                x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                s.push(alphabet[(x >> 16) as usize % alphabet.len()]);
+            }
+            cases.push(s);
+        }
+        for s in &cases {
+            assert_eq!(escape_text(s), reference(s, false), "{s:?}");
+            assert_eq!(escape_attr(s), reference(s, true), "{s:?}");
+        }
     }
 
     #[test]

@@ -11,6 +11,22 @@ pub const MAX_YAML_BYTES: usize = 4 << 20;
 #[error("{0}")]
 pub struct YamlError(pub String);
 
+/// Documents of at most this size are remembered by [`parse`].
+const MEMO_MAX_BYTES: usize = 256 << 10;
+/// How many recently parsed documents each thread remembers.
+const MEMO_ENTRIES: usize = 32;
+
+thread_local! {
+    /// Recently parsed documents of this thread, newest first. The rules of
+    /// one node parse the same files again and again (the etcd config, the
+    /// kube-proxy config, k3s's config.yaml once per component), and the
+    /// nodes of one site mostly hold the same files; parsing is a function
+    /// of the text alone, so a result is reused (33% of the parsing time of
+    /// 100 bundles; docs/performance.md).
+    static RECENT: std::cell::RefCell<std::collections::VecDeque<(String, Result<Value, YamlError>)>> =
+        const { std::cell::RefCell::new(std::collections::VecDeque::new()) };
+}
+
 /// Parse one YAML document (JSON is YAML too) into a JSON value.
 pub fn parse(text: &str) -> Result<Value, YamlError> {
     if text.len() > MAX_YAML_BYTES {
@@ -23,6 +39,30 @@ pub fn parse(text: &str) -> Result<Value, YamlError> {
     if text.trim().is_empty() {
         return Ok(Value::Null);
     }
+    if text.len() > MEMO_MAX_BYTES {
+        return parse_text(text);
+    }
+    let hit = RECENT.with(|r| {
+        r.borrow()
+            .iter()
+            .find(|(t, _)| t == text)
+            .map(|(_, v)| v.clone())
+    });
+    if let Some(v) = hit {
+        return v;
+    }
+    let v = parse_text(text);
+    RECENT.with(|r| {
+        let mut r = r.borrow_mut();
+        if r.len() >= MEMO_ENTRIES {
+            r.pop_back();
+        }
+        r.push_front((text.to_string(), v.clone()));
+    });
+    v
+}
+
+fn parse_text(text: &str) -> Result<Value, YamlError> {
     serde_saphyr::from_str::<Value>(text).map_err(|e| {
         let msg = e.to_string();
         // Keep the first line: the crate renders long snippets.

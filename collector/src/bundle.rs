@@ -253,7 +253,7 @@ impl BundleWriter {
 
         let gz = flate2::GzBuilder::new()
             .mtime(0)
-            .write(Vec::new(), flate2::Compression::default());
+            .write(Vec::new(), flate2::Compression::fast());
         let mut tar = tar::Builder::new(gz);
         tar.mode(tar::HeaderMode::Deterministic);
         append(&mut tar, MANIFEST_NAME, &manifest_bytes, mtime)?;

@@ -205,10 +205,8 @@ pub fn redact_text(text: &str) -> Redacted {
     let mut count = 0u32;
     count += redact_pem_blocks(&mut lines);
     count += redact_yaml_entries(text, &mut lines);
-    let short_token = {
-        let lower = text.to_ascii_lowercase();
-        lower.contains("k3s") || lower.contains("rke2")
-    };
+    let short_token =
+        contains_ignore_ascii_case(text, "k3s") || contains_ignore_ascii_case(text, "rke2");
     let mut pending_flag: Option<String> = None;
     let mut b64_key_goes_on = false;
     for line in lines.iter_mut() {
@@ -222,30 +220,62 @@ pub fn redact_text(text: &str) -> Redacted {
             }
             b64_key_goes_on = false;
         }
-        let (l, n) = redact_assignments(line);
-        count += n;
-        let (l, n, pending) = redact_spaced_flags(&l, short_token, pending_flag.take());
-        pending_flag = pending;
-        count += n;
-        let (l, n) = redact_json_pairs(&l);
-        count += n;
-        let (l, n) = redact_flow_pairs(&l);
-        count += n;
-        let (l, n) = redact_base64_keys(&l);
-        count += n;
-        if n > 0 && l.trim_end().ends_with('>') {
-            b64_key_goes_on = true;
+        // Each pass runs only on a line holding the byte it starts from
+        // (it would return the line unchanged otherwise): most lines need
+        // none, and each pass copies the line.
+        if line.contains('=') {
+            let (l, n) = redact_assignments(line);
+            count += n;
+            *line = l;
         }
-        let (l, n) = redact_inline_pem(&l);
-        count += n;
-        let (l, n) = redact_bootstrap_tokens(&l);
-        count += n;
-        *line = l;
+        if pending_flag.is_some() || line.contains('-') {
+            let (l, n, pending) = redact_spaced_flags(line, short_token, pending_flag.take());
+            pending_flag = pending;
+            count += n;
+            *line = l;
+        }
+        if line.contains('"') {
+            let (l, n) = redact_json_pairs(line);
+            count += n;
+            *line = l;
+        }
+        if line.contains('{') {
+            let (l, n) = redact_flow_pairs(line);
+            count += n;
+            *line = l;
+        }
+        if line.contains(B64_PEM_BEGIN) {
+            let (l, n) = redact_base64_keys(line);
+            count += n;
+            if n > 0 && l.trim_end().ends_with('>') {
+                b64_key_goes_on = true;
+            }
+            *line = l;
+        }
+        if line.contains("-----BEGIN ") {
+            let (l, n) = redact_inline_pem(line);
+            count += n;
+            *line = l;
+        }
+        if line.len() >= 23 && line.contains('.') {
+            let (l, n) = redact_bootstrap_tokens(line);
+            count += n;
+            *line = l;
+        }
     }
     Redacted {
         text: lines.join("\n"),
         count,
     }
+}
+
+/// `text.to_ascii_lowercase().contains(needle)` for a lowercase `needle`,
+/// without copying the text.
+fn contains_ignore_ascii_case(text: &str, needle: &str) -> bool {
+    let n = needle.as_bytes();
+    text.as_bytes()
+        .windows(n.len())
+        .any(|w| w.eq_ignore_ascii_case(n))
 }
 
 fn is_private_begin(line: &str) -> bool {
@@ -907,6 +937,105 @@ mod tests {
             ",,{:: ,}",
         ] {
             let _ = redact_text(odd);
+        }
+    }
+
+    /// redact_text as it was before the per-pass guards: every pass on every line.
+    fn redact_text_unguarded(text: &str) -> Redacted {
+        let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
+        let mut count = 0u32;
+        count += redact_pem_blocks(&mut lines);
+        count += redact_yaml_entries(text, &mut lines);
+        let short_token = {
+            let lower = text.to_ascii_lowercase();
+            lower.contains("k3s") || lower.contains("rke2")
+        };
+        let mut pending_flag: Option<String> = None;
+        let mut b64_key_goes_on = false;
+        for line in lines.iter_mut() {
+            if b64_key_goes_on {
+                let t = line.trim();
+                if !t.is_empty() && t.bytes().all(is_base64_byte) {
+                    let indent = yamlscan::indent_of(line);
+                    line.truncate(indent);
+                    continue;
+                }
+                b64_key_goes_on = false;
+            }
+            let (l, n) = redact_assignments(line);
+            count += n;
+            let (l, n, pending) = redact_spaced_flags(&l, short_token, pending_flag.take());
+            pending_flag = pending;
+            count += n;
+            let (l, n) = redact_json_pairs(&l);
+            count += n;
+            let (l, n) = redact_flow_pairs(&l);
+            count += n;
+            let (l, n) = redact_base64_keys(&l);
+            count += n;
+            if n > 0 && l.trim_end().ends_with('>') {
+                b64_key_goes_on = true;
+            }
+            let (l, n) = redact_inline_pem(&l);
+            count += n;
+            let (l, n) = redact_bootstrap_tokens(&l);
+            count += n;
+            *line = l;
+        }
+        Redacted {
+            text: lines.join("\n"),
+            count,
+        }
+    }
+
+    fn sample_texts(dir: &std::path::Path, out: &mut Vec<String>) {
+        let Ok(rd) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in rd.flatten() {
+            let p = e.path();
+            let Ok(ft) = e.file_type() else { continue };
+            if ft.is_dir() {
+                sample_texts(&p, out);
+            } else if ft.is_file() {
+                if let Ok(t) = std::fs::read_to_string(&p) {
+                    out.push(t);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn guarded_passes_change_nothing() {
+        let mut texts = Vec::new();
+        sample_texts(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../samples"),
+            &mut texts,
+        );
+        assert!(texts.len() > 100, "sample files found: {}", texts.len());
+        // Every line of the samples, also mixed with its neighbours' pieces.
+        let mut mixes = Vec::new();
+        for t in &texts {
+            let lines: Vec<&str> = t.lines().collect();
+            for w in lines.windows(2) {
+                mixes.push(format!("{}{}", w[0], w[1]));
+                mixes.push(format!("- {}\n- {}", w[0].trim(), w[1].trim()));
+            }
+        }
+        texts.extend(mixes);
+        texts.extend(
+            [
+                "k3s server -t abcdef\n- --token\n- abc\n",
+                "K3S args: [\"-t\", \"xyz\"]",
+                "--token\nvalue",
+                "x: LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0tCg==\n  more\n",
+                "join abcdef.0123456789abcdef now",
+                "{\"password\": \"p\", \"a\": \"-----BEGIN RSA PRIVATE KEY-----\\nMIIE\\n-----END RSA PRIVATE KEY-----\"}",
+            ]
+            .map(String::from),
+        );
+        for t in &texts {
+            assert_eq!(redact_text(t), redact_text_unguarded(t), "{t:?}");
         }
     }
 

@@ -77,11 +77,8 @@ pub fn fingerprint_of(public: &[u8]) -> String {
 
 /// Lowercase hex.
 pub fn hex(bytes: &[u8]) -> String {
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push_str(&format!("{b:02x}"));
-    }
-    s
+    // Not format! per byte: this runs for every member of every bundle.
+    crate::redact::hex(bytes)
 }
 
 /// A private signing key.
