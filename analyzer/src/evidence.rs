@@ -529,15 +529,57 @@ impl<'b> Node<'b> {
         self.files.get(normalize(path).as_str()).copied()
     }
 
-    /// A file as seen through a process's root (`/proc/<pid>/root`).
+    /// A file as seen through a process's root (`/proc/<pid>/root`),
+    /// following symlinks recorded inside that root, of the file itself or of
+    /// a parent directory (ConfigMap volumes: `config.conf -> ..data/config.conf`,
+    /// `..data -> ..2024_01_01_00_00_00.1`).
     pub fn file_via(&self, pid: u32, path: &str) -> Option<&'b FileRecord> {
         let via = format!("/proc/{pid}/root");
-        let want = normalize(path);
-        self.manifest.files.iter().find(|f| {
-            f.via.as_deref() == Some(via.as_str())
-                && f.path == want
-                && f.file_type != FileType::Symlink
-        })
+        let records: Vec<&'b FileRecord> = self
+            .manifest
+            .files
+            .iter()
+            .filter(|f| f.via.as_deref() == Some(via.as_str()))
+            .collect();
+        let link_base = |link: &FileRecord, at: &str| -> Option<String> {
+            let target = link.target.as_deref()?;
+            Some(if target.starts_with('/') {
+                normalize(target)
+            } else {
+                let parent = at.rsplit_once('/').map(|(p, _)| p).unwrap_or("");
+                normalize(&format!("{parent}/{target}"))
+            })
+        };
+        let mut cur = normalize(path);
+        'hops: for _ in 0..32 {
+            let mut link: Option<&'b FileRecord> = None;
+            for f in &records {
+                if normalize(&f.path) == cur {
+                    if f.file_type != FileType::Symlink {
+                        return Some(f);
+                    }
+                    link = Some(f);
+                }
+            }
+            if let Some(l) = link {
+                cur = link_base(l, &cur)?;
+                continue;
+            }
+            let parts: Vec<&str> = cur.trim_start_matches('/').split('/').collect();
+            for i in 1..parts.len() {
+                let prefix = format!("/{}", parts[..i].join("/"));
+                let dir_link = records
+                    .iter()
+                    .find(|f| f.file_type == FileType::Symlink && normalize(&f.path) == prefix);
+                if let Some(l) = dir_link {
+                    let base = link_base(l, &prefix)?;
+                    cur = normalize(&format!("{base}/{}", parts[i..].join("/")));
+                    continue 'hops;
+                }
+            }
+            return None;
+        }
+        None
     }
 
     /// Direct children of a directory (host view), sorted by path.

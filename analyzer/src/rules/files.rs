@@ -404,57 +404,6 @@ fn manifest_path<'b>(node: &Node<'b>, sp: &StaticPod, path: &str, origin: String
     }
 }
 
-/// The record of `path` as process `pid` sees it through `/proc/<pid>/root`,
-/// following symlinks recorded inside that root, of the file itself or of a
-/// parent directory (ConfigMap volumes: `config.conf -> ..data/config.conf`,
-/// `..data -> ..2024_01_01_00_00_00.1`).
-fn in_process_root<'b>(node: &Node<'b>, pid: u32, path: &str) -> Option<&'b FileRecord> {
-    let via = format!("/proc/{pid}/root");
-    let files: &'b [FileRecord] = &node.manifest.files;
-    let records: Vec<&'b FileRecord> = files
-        .iter()
-        .filter(|f| f.via.as_deref() == Some(via.as_str()))
-        .collect();
-    let link_base = |link: &FileRecord, at: &str| -> Option<String> {
-        let target = link.target.as_deref()?;
-        Some(if target.starts_with('/') {
-            normalize(target)
-        } else {
-            normalize(&format!("{}/{target}", parent_dir(at)))
-        })
-    };
-    let mut cur = normalize(path);
-    'hops: for _ in 0..32 {
-        let mut link: Option<&'b FileRecord> = None;
-        for f in &records {
-            if normalize(&f.path) == cur {
-                if f.file_type != FileType::Symlink {
-                    return Some(f);
-                }
-                link = Some(f);
-            }
-        }
-        if let Some(l) = link {
-            cur = link_base(l, &cur)?;
-            continue;
-        }
-        let parts: Vec<&str> = cur.trim_start_matches('/').split('/').collect();
-        for i in 1..parts.len() {
-            let prefix = format!("/{}", parts[..i].join("/"));
-            let dir_link = records
-                .iter()
-                .find(|f| f.file_type == FileType::Symlink && normalize(&f.path) == prefix);
-            if let Some(l) = dir_link {
-                let base = link_base(l, &prefix)?;
-                cur = normalize(&format!("{base}/{}", parts[i..].join("/")));
-                continue 'hops;
-            }
-        }
-        return None;
-    }
-    None
-}
-
 /// True when the bundle holds any file read through the process's root.
 fn has_root_view(node: &Node, pid: u32) -> bool {
     let via = format!("/proc/{pid}/root");
@@ -474,7 +423,7 @@ fn process_path<'b>(
     path: &str,
     origin: String,
 ) -> Named<'b> {
-    if let Some(rec) = in_process_root(node, pid, path) {
+    if let Some(rec) = node.file_via(pid, path) {
         return Named {
             path: normalize(path),
             origin: format!("{origin}, read inside the process's root /proc/{pid}/root"),
@@ -1981,25 +1930,12 @@ pub fn cntr_k8_003260(node: &Node) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::testutil::{tb, worker, TestBundle, MANIFESTS};
+    use crate::rules::testutil::{assert_status, run, tb, worker, TestBundle, MANIFESTS};
     use collector::bundle::VerifiedBundle;
     use collector::manifest::Content;
 
     const KUBELET_CONFIG: &str = "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nauthentication:\n  x509:\n    clientCAFile: /etc/kubernetes/pki/ca.crt\n";
     const PKI: &str = "/etc/kubernetes/pki";
-
-    fn run(b: &VerifiedBundle, check: fn(&Node) -> Verdict) -> Verdict {
-        let node = Node::new(b);
-        check(&node)
-    }
-
-    fn assert_status(v: &Verdict, s: Status) {
-        assert_eq!(
-            v.status, s,
-            "details:\n{}\ncomments:\n{}",
-            v.details, v.comments
-        );
-    }
 
     /// A static pod manifest with hostPath volumes `(hostPath, mountPath)`.
     fn pod(component: &str, flags: &[&str], mounts: &[(&str, &str)]) -> String {
@@ -2246,14 +2182,17 @@ mod tests {
             "x",
         );
         let node = Node::new(&b);
-        let rec =
-            in_process_root(&node, 500, "/var/lib/kube-proxy/kubeconfig.conf").expect("resolved");
+        let rec = node
+            .file_via(500, "/var/lib/kube-proxy/kubeconfig.conf")
+            .expect("resolved");
         assert_eq!(
             rec.path,
             "/var/lib/kube-proxy/..2024_01_01.1/kubeconfig.conf"
         );
-        assert!(in_process_root(&node, 500, "/var/lib/kube-proxy/other").is_none());
-        assert!(in_process_root(&node, 501, "/var/lib/kube-proxy/kubeconfig.conf").is_none());
+        assert!(node.file_via(500, "/var/lib/kube-proxy/other").is_none());
+        assert!(node
+            .file_via(501, "/var/lib/kube-proxy/kubeconfig.conf")
+            .is_none());
     }
 
     // --- CNTR-K8-000860 / 003110: manifests owned by root -------------------

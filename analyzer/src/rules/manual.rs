@@ -273,17 +273,7 @@ pub fn cntr_k8_000950(node: &Node) -> Verdict {
 mod tests {
     use super::*;
     use crate::model::Status;
-    use crate::rules::testutil::{tb, worker, MANIFESTS};
-    use collector::bundle::VerifiedBundle;
-
-    fn run(b: &VerifiedBundle, check: fn(&Node) -> Verdict) -> Verdict {
-        let node = Node::new(b);
-        check(&node)
-    }
-
-    fn assert_status(v: &Verdict, s: Status) {
-        assert_eq!(v.status, s, "details:\n{}", v.details);
-    }
+    use crate::rules::testutil::{assert_status, run, tb, worker, MANIFESTS};
 
     /// A kubeadm-like etcd manifest with ports and probes.
     const ETCD_POD: &str = "apiVersion: v1

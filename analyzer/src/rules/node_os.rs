@@ -371,24 +371,11 @@ pub fn cntr_k8_000430(node: &Node) -> Verdict {
 mod tests {
     use super::*;
     use crate::model::Status;
-    use crate::rules::testutil::{tb, worker, TestBundle, MANIFESTS};
+    use crate::rules::testutil::{assert_status, run, tb, worker, TestBundle, MANIFESTS};
     use collector::bundle::VerifiedBundle;
 
     const CONFIG: &str = "kind: KubeletConfiguration\n";
     const ETC: &str = "/etc/systemd/system";
-
-    fn run(b: &VerifiedBundle, check: fn(&Node) -> Verdict) -> Verdict {
-        let node = Node::new(b);
-        check(&node)
-    }
-
-    fn assert_status(v: &Verdict, s: Status) {
-        assert_eq!(
-            v.status, s,
-            "details:\n{}\ncomments:\n{}",
-            v.details, v.comments
-        );
-    }
 
     fn control_plane() -> VerifiedBundle {
         tb().static_pod(MANIFESTS, "kube-apiserver", &["--secure-port=6443"])

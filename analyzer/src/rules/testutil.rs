@@ -224,3 +224,21 @@ pub fn worker(config: &str, extra_flags: &[&str]) -> VerifiedBundle {
         .process(900, "kubelet", &argv)
         .build()
 }
+
+/// Run one check on a synthetic bundle.
+pub fn run(
+    b: &VerifiedBundle,
+    check: fn(&crate::evidence::Node) -> crate::rules::Verdict,
+) -> crate::rules::Verdict {
+    let node = crate::evidence::Node::new(b);
+    check(&node)
+}
+
+/// Assert a verdict's status, showing its details and comments on failure.
+pub fn assert_status(v: &crate::rules::Verdict, s: crate::model::Status) {
+    assert_eq!(
+        v.status, s,
+        "details:\n{}\ncomments:\n{}",
+        v.details, v.comments
+    );
+}
