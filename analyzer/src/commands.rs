@@ -662,6 +662,8 @@ pub fn analyze(
     let mut node_files: Vec<Staged> = Vec::with_capacity(kept.len() * 3);
     let mut summaries: Vec<NodeSummary> = Vec::with_capacity(kept.len());
     let mut rollup_nodes: Vec<results::RollupNode> = Vec::with_capacity(kept.len());
+    // report.html is fed the same node documents as results.json, in order.
+    let mut report = crate::report::Report::new(&bench);
     let indices: Vec<usize> = (0..kept.len()).collect();
     for chunk in indices.chunks(RENDER_CHUNK) {
         let rendered: Vec<Result<Rendered, CliError>> = chunk
@@ -710,6 +712,7 @@ pub fn analyze(
         for (r, &i) in rendered.into_iter().zip(chunk) {
             let r = r?;
             json.node(&r.doc).map_err(io_err)?;
+            report.node(&r.doc);
             for f in &r.files {
                 out.flush_soon(f);
             }
@@ -775,22 +778,39 @@ pub fn analyze(
         )
         .map_err(io_err)?;
     let json = json.finish()?;
-    // report.html is drawn from results.json: read the complete staged file back.
-    let doc: results::ResultsDoc = std::fs::read(json.temp_path())
-        .map_err(|e| e.to_string())
-        .and_then(|b| serde_json::from_slice(&b).map_err(|e| e.to_string()))
-        .map_err(|e| {
-            err(format!(
-                "{}: cannot read back results.json: {e}",
-                opts.out.display()
-            ))
-        })?;
-    out.push(OutputSet::stage(
-        &opts.out,
-        "report.html",
-        crate::report::render(&doc, &bench).as_bytes(),
-    )?);
-    drop(doc);
+    let cluster_docs: Vec<results::RuleDoc> = cluster
+        .results
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let mut d = results::rule_doc(r);
+            if let Some(h) = cluster_hashes.get(i) {
+                d.evidence_sha256 = h.clone();
+            }
+            d
+        })
+        .collect();
+    let report_err = |e: std::io::Error| {
+        err(format!(
+            "{}: cannot write report.html: {e}",
+            opts.out.display()
+        ))
+    };
+    let mut html = OutputSet::stage_writer(&opts.out, "report.html")?;
+    report
+        .finish(
+            &mut html,
+            &crate::report::Meta {
+                format: results::FORMAT,
+                generator: &generator,
+                benchmark: &benchmark_doc,
+            },
+            &cluster_docs,
+            &refused_docs,
+        )
+        .map_err(report_err)?;
+    drop(cluster_docs);
+    out.push(html.finish()?);
     out.push(json);
     for f in node_files {
         out.push(f);

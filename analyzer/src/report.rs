@@ -19,7 +19,9 @@
 //! input.
 
 use crate::model::{Benchmark, RuleText};
-use crate::results::{CountsDoc, ResultsDoc, RuleDoc};
+use crate::results::{
+    BenchmarkDoc, CountsDoc, GeneratorDoc, NodeDoc, RefusedDoc, ResultsDoc, RuleDoc,
+};
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
@@ -52,8 +54,15 @@ pub fn esc(s: &str) -> String {
 /// JSON for a `<script type="application/json">` block: nothing in it can
 /// end the element or open a comment.
 pub fn script_json(v: &serde_json::Value) -> String {
-    let text = v.to_string();
-    let mut out = String::with_capacity(text.len());
+    let mut out = String::new();
+    script_escape(&mut out, &v.to_string());
+    out
+}
+
+/// Append JSON text with `<`, `>`, `&` and the two line separators JavaScript
+/// treats as line ends written as escapes.
+fn script_escape(out: &mut String, text: &str) {
+    out.reserve(text.len());
     for c in text.chars() {
         match c {
             '<' => out.push_str("\\u003c"),
@@ -64,7 +73,6 @@ pub fn script_json(v: &serde_json::Value) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
 fn csp_hash(text: &str) -> String {
@@ -112,43 +120,48 @@ fn cell(status: char, severity: &str) -> (String, &'static str) {
     }
 }
 
-/// Distinct strings, each stored once.
+/// Distinct strings, each stored once, numbered in order of first use.
 #[derive(Default)]
 struct Strings {
-    list: Vec<String>,
-    index: HashMap<String, usize>,
+    index: HashMap<Box<str>, u32>,
 }
 
 impl Strings {
-    fn id(&mut self, s: &str) -> usize {
+    fn id(&mut self, s: &str) -> u32 {
         if let Some(i) = self.index.get(s) {
             return *i;
         }
-        let i = self.list.len();
-        self.list.push(s.to_string());
-        self.index.insert(s.to_string(), i);
+        let i = self.index.len() as u32;
+        self.index.insert(s.into(), i);
         i
     }
-}
 
-/// One row of the matrix: a node or the roll-up.
-struct Row<'a> {
-    host: String,
-    rules: HashMap<&'a str, &'a RuleDoc>,
-}
-
-/// The rules the page lists: the benchmark's, else (no benchmark text at
-/// hand) those of the results themselves.
-fn rule_list(doc: &ResultsDoc, bench: &Benchmark) -> Vec<RuleText> {
-    if !bench.rules.is_empty() {
-        return bench.rules.clone();
+    /// The strings in id order.
+    fn list(&self) -> Vec<&str> {
+        let mut list = vec![""; self.index.len()];
+        for (s, i) in &self.index {
+            list[*i as usize] = s;
+        }
+        list
     }
-    let source = doc
-        .nodes
-        .first()
-        .map(|n| &n.rules)
-        .unwrap_or(&doc.cluster.rules);
-    source
+}
+
+/// What the page keeps of one matrix row (a node or the roll-up): its host,
+/// one status letter per rule and three string ids per rule (details,
+/// comments, evidence hash).
+struct Row {
+    host: String,
+    st: Vec<u8>,
+    ev: Vec<u32>,
+}
+
+/// Text of the cell for a rule a node's results do not hold.
+const MISSING: &str = "This rule is not in this node's results.";
+
+/// The rules the page lists when the benchmark has none (no rule text at
+/// hand): those of the results themselves.
+fn rules_of(results: &[RuleDoc]) -> Vec<RuleText> {
+    results
         .iter()
         .map(|r| RuleText {
             stig_id: r.stig_id.clone(),
@@ -163,119 +176,279 @@ fn rule_list(doc: &ResultsDoc, bench: &Benchmark) -> Vec<RuleText> {
         .collect()
 }
 
-/// Render the page.
-pub fn render(doc: &ResultsDoc, bench: &Benchmark) -> String {
-    let rules = rule_list(doc, bench);
-    let mut rows: Vec<Row> = doc
-        .nodes
-        .iter()
-        .map(|n| Row {
-            host: n.host.clone(),
-            rules: n.rules.iter().map(|r| (r.stig_id.as_str(), r)).collect(),
-        })
-        .collect();
-    rows.push(Row {
-        host: ROLLUP.to_string(),
-        rules: doc
-            .cluster
-            .rules
-            .iter()
-            .map(|r| (r.stig_id.as_str(), r))
-            .collect(),
-    });
+/// The facts of the run the page names: generator, benchmark, format.
+pub struct Meta<'a> {
+    pub format: &'a str,
+    pub generator: &'a GeneratorDoc,
+    pub benchmark: &'a BenchmarkDoc,
+}
 
-    // Per rule: each row's status letter, and (details, comments, evidence
-    // hash) string ids.
-    let mut strings = Strings::default();
-    strings.id("");
-    let mut statuses: Vec<String> = Vec::with_capacity(rules.len());
-    let mut evidence: Vec<Vec<usize>> = Vec::with_capacity(rules.len());
-    for rule in &rules {
-        let mut st = String::with_capacity(rows.len());
-        let mut ev = Vec::with_capacity(rows.len() * 3);
-        for row in &rows {
-            match row.rules.get(rule.stig_id.as_str()) {
-                Some(r) => {
-                    st.push(code(&r.status));
-                    ev.push(strings.id(&r.details));
-                    ev.push(strings.id(&r.comments));
-                    ev.push(strings.id(&r.evidence_sha256));
-                }
-                None => {
-                    st.push('r');
-                    ev.push(strings.id("This rule is not in this node's results."));
-                    ev.push(0);
-                    ev.push(0);
-                }
-            }
+/// The page, built node by node as the analysis renders them (as
+/// results.json is written), so that no node's full results are held after
+/// it is fed: per node the page keeps its summary row, a status letter per
+/// rule and three string ids per rule; evidence text is kept once however
+/// many nodes share it.
+pub struct Report {
+    rules: Vec<RuleText>,
+    columns: HashMap<String, usize>,
+    strings: Strings,
+    rows: Vec<Row>,
+    /// The summary table's node rows, as HTML.
+    summary_rows: String,
+    untrusted: Vec<String>,
+    totals_by_node: Vec<CountsDoc>,
+}
+
+impl Report {
+    /// A page for the rules of `bench` (or, when it holds none, for the
+    /// rules of the first results fed).
+    pub fn new(bench: &Benchmark) -> Report {
+        let mut r = Report {
+            rules: Vec::new(),
+            columns: HashMap::new(),
+            strings: Strings::default(),
+            rows: Vec::new(),
+            summary_rows: String::new(),
+            untrusted: Vec::new(),
+            totals_by_node: Vec::new(),
+        };
+        r.strings.id("");
+        if !bench.rules.is_empty() {
+            r.set_rules(bench.rules.clone());
         }
-        statuses.push(st);
-        evidence.push(ev);
+        r
     }
 
-    let mut s = String::with_capacity(64 * 1024 + rules.len() * rows.len() * 24);
-    let script_csp = csp_hash(JS);
-    let style_csp = csp_hash(CSS);
-    let bench_label = if doc.benchmark.label.is_empty() {
-        doc.benchmark.title.clone()
-    } else {
-        format!("{} {}", doc.benchmark.title, doc.benchmark.label)
-    };
-    let _ = write!(
-        s,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+    fn set_rules(&mut self, rules: Vec<RuleText>) {
+        self.columns = rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.stig_id.clone(), i))
+            .collect();
+        self.rules = rules;
+    }
+
+    fn row(&mut self, host: &str, results: &[RuleDoc]) -> Row {
+        let mut st = vec![b'r'; self.rules.len()];
+        let mut ev = vec![0u32; self.rules.len() * 3];
+        let mut seen = vec![false; self.rules.len()];
+        for r in results {
+            let Some(&i) = self.columns.get(r.stig_id.as_str()) else {
+                continue;
+            };
+            st[i] = code(&r.status) as u8;
+            ev[i * 3] = self.strings.id(&r.details);
+            ev[i * 3 + 1] = self.strings.id(&r.comments);
+            ev[i * 3 + 2] = self.strings.id(&r.evidence_sha256);
+            seen[i] = true;
+        }
+        if seen.contains(&false) {
+            let missing = self.strings.id(MISSING);
+            for (i, _) in seen.iter().enumerate().filter(|(_, s)| !**s) {
+                ev[i * 3] = missing;
+            }
+        }
+        Row {
+            host: host.to_string(),
+            st,
+            ev,
+        }
+    }
+
+    /// Add one node, in the order of results.json.
+    pub fn node(&mut self, n: &NodeDoc) {
+        if self.rules.is_empty() && self.rows.is_empty() {
+            self.set_rules(rules_of(&n.rules));
+        }
+        let row = self.row(&n.host, &n.rules);
+        self.rows.push(row);
+        if !n.trusted {
+            self.untrusted.push(n.host.clone());
+        }
+        let counts = counts_of(&n.rules);
+        summary_row(&mut self.summary_rows, self.rows.len() - 1, n, &counts);
+        self.totals_by_node.push(counts);
+    }
+
+    /// Write the page: `cluster` is the roll-up's rules (results.json's
+    /// `cluster.rules`), `refused` the bundles not assessed.
+    pub fn finish<W: std::io::Write>(
+        mut self,
+        out: &mut W,
+        meta: &Meta,
+        cluster: &[RuleDoc],
+        refused: &[RefusedDoc],
+    ) -> std::io::Result<()> {
+        if self.rules.is_empty() && self.rows.is_empty() {
+            self.set_rules(rules_of(cluster));
+        }
+        let rollup = self.row(ROLLUP, cluster);
+        self.rows.push(rollup);
+        let nodes = self.rows.len() - 1;
+        let rules = &self.rules;
+        let rows = &self.rows;
+
+        let mut s = String::with_capacity(256 * 1024);
+        let script_csp = csp_hash(JS);
+        let style_csp = csp_hash(CSS);
+        let bench_label = if meta.benchmark.label.is_empty() {
+            meta.benchmark.title.clone()
+        } else {
+            format!("{} {}", meta.benchmark.title, meta.benchmark.label)
+        };
+        let _ = write!(
+            s,
+            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
 <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src {style_csp}; script-src {script_csp}; img-src data:; base-uri 'none'; form-action 'none'\">\n\
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
 <meta name=\"generator\" content=\"kstig {}\">\n\
 <title>kstig report: {} ({} node{})</title>\n<style>{CSS}</style>\n<script>{JS}</script>\n</head>\n<body>\n",
-        esc(&doc.generator.version),
-        esc(&bench_label),
-        doc.nodes.len(),
-        if doc.nodes.len() == 1 { "" } else { "s" },
-    );
+            esc(&meta.generator.version),
+            esc(&bench_label),
+            nodes,
+            if nodes == 1 { "" } else { "s" },
+        );
+        header(&mut s, meta, &bench_label, nodes, &self.untrusted, refused);
+        summary(&mut s, &self.summary_rows, &counts_of(cluster));
+        out.write_all(s.as_bytes())?;
+        s.clear();
+        drop(std::mem::take(&mut self.summary_rows));
 
-    header(&mut s, doc, &bench_label);
-    summary(&mut s, doc);
-    matrix(&mut s, &rules, &rows, &statuses);
-    rule_sections(&mut s, doc, &rules, &statuses, rows.len());
-
-    let data = serde_json::json!({
-        "hosts": rows.iter().map(|r| r.host.as_str()).collect::<Vec<_>>(),
-        "rules": rules.iter().map(|r| r.stig_id.as_str()).collect::<Vec<_>>(),
-        "sev": rules.iter().map(|r| sev_code(&r.severity)).collect::<Vec<_>>(),
-        "st": statuses,
-        "ev": evidence,
-        "strings": strings.list,
-    });
-    let _ = write!(
-        s,
-        "<footer>Generated by kstig {} at {} from the same data as <code>results.json</code> \
+        matrix(&mut s, out, rules, rows)?;
+        rule_sections(&mut s, cluster, rules, rows);
+        let _ = write!(
+            s,
+            "<footer>Generated by kstig {} at {} from the same data as <code>results.json</code> \
 (format {}). Checklists beside this file: one <code>.ckl</code>, <code>.cklb</code> and \
 <code>.xccdf.xml</code> per node and <code>cluster.*</code> for the roll-up. DISA STIGs: \
 <a href=\"https://public.cyber.mil/stigs/\">public.cyber.mil/stigs</a>.</footer>\n\
 <pre id=\"selftest\" hidden></pre>\n\
-<script type=\"application/json\" id=\"kstig-data\">{}</script>\n</body>\n</html>\n",
-        esc(&doc.generator.version),
-        esc(&doc.generator.time),
-        esc(&doc.format),
-        script_json(&data),
-    );
-    s
+<script type=\"application/json\" id=\"kstig-data\">",
+            esc(&meta.generator.version),
+            esc(&meta.generator.time),
+            esc(meta.format),
+        );
+        out.write_all(s.as_bytes())?;
+        s.clear();
+        data_block(out, rules, rows, &self.strings)?;
+        out.write_all(b"</script>\n</body>\n</html>\n")
+    }
 }
 
-fn header(s: &mut String, doc: &ResultsDoc, bench_label: &str) {
+/// The page's data: `{"ev":[...],"hosts":[...],"rules":[...],"sev":[...],
+/// "st":[...],"strings":[...]}`, per rule the status letters and string ids
+/// of every row.
+fn data_block<W: std::io::Write>(
+    out: &mut W,
+    rules: &[RuleText],
+    rows: &[Row],
+    strings: &Strings,
+) -> std::io::Result<()> {
+    let mut s = String::with_capacity(64 * 1024);
+    s.push_str("{\"ev\":[");
+    for i in 0..rules.len() {
+        s.push_str(if i == 0 { "[" } else { ",[" });
+        for (k, row) in rows.iter().enumerate() {
+            for j in 0..3 {
+                if k > 0 || j > 0 {
+                    s.push(',');
+                }
+                let _ = write!(s, "{}", row.ev.get(i * 3 + j).copied().unwrap_or(0));
+            }
+        }
+        s.push(']');
+        if s.len() > 60 * 1024 {
+            out.write_all(s.as_bytes())?;
+            s.clear();
+        }
+    }
+    s.push_str("],\"hosts\":");
+    json_list(&mut s, rows.iter().map(|r| r.host.as_str()));
+    s.push_str(",\"rules\":");
+    json_list(&mut s, rules.iter().map(|r| r.stig_id.as_str()));
+    s.push_str(",\"sev\":");
+    json_list(&mut s, rules.iter().map(|r| sev_code(&r.severity)));
+    s.push_str(",\"st\":[");
+    for i in 0..rules.len() {
+        if i > 0 {
+            s.push(',');
+        }
+        s.push('"');
+        s.extend(
+            rows.iter()
+                .map(|r| r.st.get(i).copied().unwrap_or(b'r') as char),
+        );
+        s.push('"');
+    }
+    s.push_str("],\"strings\":[");
+    for (i, text) in strings.list().into_iter().enumerate() {
+        if i > 0 {
+            s.push(',');
+        }
+        script_str(&mut s, text);
+        if s.len() > 60 * 1024 {
+            out.write_all(s.as_bytes())?;
+            s.clear();
+        }
+    }
+    s.push_str("]}");
+    out.write_all(s.as_bytes())
+}
+
+fn json_list<'a>(s: &mut String, items: impl Iterator<Item = &'a str>) {
+    s.push('[');
+    for (i, item) in items.enumerate() {
+        if i > 0 {
+            s.push(',');
+        }
+        script_str(s, item);
+    }
+    s.push(']');
+}
+
+/// A JSON string for the data block (see `script_json`).
+fn script_str(s: &mut String, text: &str) {
+    let quoted = serde_json::Value::from(text).to_string();
+    script_escape(s, &quoted);
+}
+
+/// Render the whole page from a complete results document.
+pub fn render(doc: &ResultsDoc, bench: &Benchmark) -> String {
+    let mut report = Report::new(bench);
+    for n in &doc.nodes {
+        report.node(n);
+    }
+    let mut out = Vec::new();
+    let meta = Meta {
+        format: &doc.format,
+        generator: &doc.generator,
+        benchmark: &doc.benchmark,
+    };
+    // Writing to a Vec cannot fail.
+    let _ = report.finish(&mut out, &meta, &doc.cluster.rules, &doc.refused);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn header(
+    s: &mut String,
+    meta: &Meta,
+    bench_label: &str,
+    nodes: usize,
+    untrusted: &[String],
+    refused: &[RefusedDoc],
+) {
     let _ = writeln!(
         s,
         "<header><h1>Kubernetes STIG assessment</h1>\n<p class=\"meta\">{} &middot; {} \
 &middot; {} node{} &middot; generated {} by kstig {}</p>",
         esc(bench_label),
-        esc(&doc.benchmark.release_info),
-        doc.nodes.len(),
-        if doc.nodes.len() == 1 { "" } else { "s" },
-        esc(&doc.generator.time),
-        esc(&doc.generator.version),
+        esc(&meta.benchmark.release_info),
+        nodes,
+        if nodes == 1 { "" } else { "s" },
+        esc(&meta.generator.time),
+        esc(&meta.generator.version),
     );
-    if doc.benchmark.builtin {
+    if meta.benchmark.builtin {
         let _ = writeln!(
             s,
             "<p class=\"note\">Rule text: kstig's built-in catalogue (identifiers, severities, \
@@ -283,12 +456,6 @@ short titles). Run <code>kstig analyze --benchmark</code> with DISA's STIG zip t
 the discussion, check and fix text.</p>"
         );
     }
-    let untrusted: Vec<&str> = doc
-        .nodes
-        .iter()
-        .filter(|n| !n.trusted)
-        .map(|n| n.host.as_str())
-        .collect();
     if !untrusted.is_empty() {
         let _ = writeln!(
             s,
@@ -297,13 +464,13 @@ did not verify): {}</p>",
             esc(&untrusted.join(", "))
         );
     }
-    if !doc.refused.is_empty() {
+    if !refused.is_empty() {
         let _ = writeln!(
             s,
             "<div class=\"warn\"><p>{} bundle(s) refused and not assessed:</p><ul>",
-            doc.refused.len()
+            refused.len()
         );
-        for r in &doc.refused {
+        for r in refused {
             let _ = writeln!(
                 s,
                 "<li><code>{}</code>: {}</li>",
@@ -344,8 +511,7 @@ fn count_cells(s: &mut String, c: &CountsDoc) {
     n(s, c.not_reviewed, "r");
 }
 
-fn summary(s: &mut String, doc: &ResultsDoc) {
-    let total = counts_of(&doc.cluster.rules);
+fn summary(s: &mut String, node_rows: &str, total: &CountsDoc) {
     let _ = writeln!(
         s,
         "<main>\n<section id=\"summary\"><h2>Summary</h2>\n<div class=\"cards\">"
@@ -375,73 +541,84 @@ Rows below: each node, then the roll-up.</p>"
 <th>CAT I</th><th>CAT II</th><th>CAT III</th><th>NaF</th><th>N/A</th><th>NR</th>\
 <th>Evidence</th></tr></thead><tbody>"
     );
-    for (i, n) in doc.nodes.iter().enumerate() {
-        let _ = write!(
-            s,
-            "<tr id=\"n-{i}\"><th>{}{}</th><td>{}</td><td>{}</td>",
-            esc(&n.host),
-            if n.trusted {
-                ""
-            } else {
-                " <span class=\"badge warn\">untrusted</span>"
-            },
-            esc(&n.role),
-            esc(&n.collected)
-        );
-        count_cells(s, &counts_of(&n.rules));
-        let mut notes = Vec::new();
-        if !n.drift.is_empty() {
-            notes.push(format!("{} drift", n.drift.len()));
-        }
-        if !n.evidence_problems.is_empty() {
-            notes.push(format!("{} problem(s)", n.evidence_problems.len()));
-        }
-        let _ = write!(
-            s,
-            "<td><details><summary>bundle{}</summary><dl><dt>file</dt><dd><code>{}</code></dd>\
-<dt>bundle id</dt><dd><code>{}</code></dd><dt>signer</dt><dd><code>sha256:{}</code></dd>\
-<dt>FQDN</dt><dd>{}</dd>",
-            if notes.is_empty() {
-                String::new()
-            } else {
-                format!(" ({})", notes.join(", "))
-            },
-            esc(&n.bundle),
-            esc(&n.bundle_id),
-            esc(&n.signer),
-            esc(&n.fqdn),
-        );
-        for (title, list) in [
-            ("drift (running process and manifest disagree)", &n.drift),
-            ("evidence problems", &n.evidence_problems),
-        ] {
-            if list.is_empty() {
-                continue;
-            }
-            let _ = write!(s, "<dt>{title}</dt>");
-            for item in list {
-                let _ = write!(s, "<dd>{}</dd>", esc(item));
-            }
-        }
-        let _ = writeln!(s, "</dl></details></td></tr>");
-    }
+    s.push_str(node_rows);
     let _ = write!(
         s,
         "<tr class=\"rollup\"><th>{}</th><td></td><td></td>",
         esc(ROLLUP)
     );
-    count_cells(s, &total);
+    count_cells(s, total);
     let _ = writeln!(s, "<td></td></tr>\n</tbody></table>\n</section>");
 }
 
-fn matrix(s: &mut String, rules: &[RuleText], rows: &[Row], statuses: &[String]) {
+/// One node's row of the summary table.
+fn summary_row(s: &mut String, i: usize, n: &NodeDoc, counts: &CountsDoc) {
+    let _ = write!(
+        s,
+        "<tr id=\"n-{i}\"><th>{}{}</th><td>{}</td><td>{}</td>",
+        esc(&n.host),
+        if n.trusted {
+            ""
+        } else {
+            " <span class=\"badge warn\">untrusted</span>"
+        },
+        esc(&n.role),
+        esc(&n.collected)
+    );
+    count_cells(s, counts);
+    let mut notes = Vec::new();
+    if !n.drift.is_empty() {
+        notes.push(format!("{} drift", n.drift.len()));
+    }
+    if !n.evidence_problems.is_empty() {
+        notes.push(format!("{} problem(s)", n.evidence_problems.len()));
+    }
+    let _ = write!(
+        s,
+        "<td><details><summary>bundle{}</summary><dl><dt>file</dt><dd><code>{}</code></dd>\
+<dt>bundle id</dt><dd><code>{}</code></dd><dt>signer</dt><dd><code>sha256:{}</code></dd>\
+<dt>FQDN</dt><dd>{}</dd>",
+        if notes.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", notes.join(", "))
+        },
+        esc(&n.bundle),
+        esc(&n.bundle_id),
+        esc(&n.signer),
+        esc(&n.fqdn),
+    );
+    for (title, list) in [
+        ("drift (running process and manifest disagree)", &n.drift),
+        ("evidence problems", &n.evidence_problems),
+    ] {
+        if list.is_empty() {
+            continue;
+        }
+        let _ = write!(s, "<dt>{title}</dt>");
+        for item in list {
+            let _ = write!(s, "<dd>{}</dd>", esc(item));
+        }
+    }
+    let _ = writeln!(s, "</dl></details></td></tr>");
+}
+
+/// The matrix section; its rows are written to `out` as they are drawn.
+fn matrix<W: std::io::Write>(
+    s: &mut String,
+    out: &mut W,
+    rules: &[RuleText],
+    rows: &[Row],
+) -> std::io::Result<()> {
     // Filter buttons with their cell counts.
     let mut by_sev: BTreeMap<&str, usize> = BTreeMap::new();
     let mut by_status: BTreeMap<char, usize> = BTreeMap::new();
-    for (rule, st) in rules.iter().zip(statuses) {
+    for rule in rules {
         *by_sev.entry(sev_code(&rule.severity)).or_default() += 1;
-        for c in st.chars() {
-            *by_status.entry(c).or_default() += 1;
+    }
+    for row in rows {
+        for c in &row.st {
+            *by_status.entry(*c as char).or_default() += 1;
         }
     }
     let _ = writeln!(
@@ -512,14 +689,19 @@ JavaScript; the checklists beside this file carry the same evidence.</p></noscri
             esc(&row.host),
             esc(&row.host)
         );
-        for (rule, st) in rules.iter().zip(statuses) {
-            let c = st.as_bytes().get(h).copied().unwrap_or(b'r') as char;
+        for (i, rule) in rules.iter().enumerate() {
+            let c = row.st.get(i).copied().unwrap_or(b'r') as char;
             let (class, text) = cell(c, &rule.severity);
             let _ = write!(s, "<td class=\"{class}\">{text}</td>");
         }
         let _ = writeln!(s, "</tr>");
+        if s.len() > 60 * 1024 {
+            out.write_all(s.as_bytes())?;
+            s.clear();
+        }
     }
     let _ = writeln!(s, "</tbody></table></div>\n</section>");
+    Ok(())
 }
 
 /// The part up to the last `-` that every STIG ID shares (`CNTR-K8-`), or "".
@@ -552,23 +734,24 @@ fn text_block(s: &mut String, title: &str, text: &str) {
     );
 }
 
-fn rule_sections(
-    s: &mut String,
-    doc: &ResultsDoc,
-    rules: &[RuleText],
-    statuses: &[String],
-    rows: usize,
-) {
+fn rule_sections(s: &mut String, cluster: &[RuleDoc], rules: &[RuleText], rows: &[Row]) {
     let _ = writeln!(
         s,
         "<section id=\"rules\"><h2>Rules</h2>\n<p class=\"meta\">Open a rule for its text and the evidence on each node \
 (nodes with the same verdict and the same evidence are listed together).</p>"
     );
-    for (i, (rule, st)) in rules.iter().zip(statuses).enumerate() {
-        // Tally over the nodes only (the last letter is the roll-up).
-        let nodes = &st.as_bytes()[..rows.saturating_sub(1).min(st.len())];
-        let tally = |c: u8| nodes.iter().filter(|x| **x == c).count();
-        let rollup = st.as_bytes().last().copied().unwrap_or(b'r') as char;
+    // The last row is the roll-up.
+    let (rollup_row, nodes) = match rows.split_last() {
+        Some((last, nodes)) => (Some(last), nodes),
+        None => (None, rows),
+    };
+    for (i, rule) in rules.iter().enumerate() {
+        // Tally over the nodes only.
+        let tally = |c: u8| nodes.iter().filter(|r| r.st.get(i) == Some(&c)).count();
+        let rollup = rollup_row
+            .and_then(|r| r.st.get(i))
+            .copied()
+            .unwrap_or(b'r') as char;
         let (rclass, rtext) = cell(rollup, &rule.severity);
         let _ = write!(
             s,
@@ -586,9 +769,7 @@ fn rule_sections(
             tally(b'a'),
             tally(b'r'),
         );
-        let method = doc
-            .cluster
-            .rules
+        let method = cluster
             .iter()
             .find(|r| r.stig_id == rule.stig_id)
             .map(|r| r.method.as_str())
@@ -760,6 +941,78 @@ mod tests {
         // here); the evidence text itself is stored once.
         assert!(html.len() < 4_000_000, "{} bytes", html.len());
         assert_eq!(html.matches("on every worker").count(), 10, "stored once");
+    }
+
+    /// The page's data block, decoded.
+    fn data(html: &str) -> serde_json::Value {
+        let block = html
+            .split("<script type=\"application/json\" id=\"kstig-data\">")
+            .nth(1)
+            .and_then(|rest| rest.split("</script>").next())
+            .expect("data block");
+        serde_json::from_str(block).expect("data is JSON")
+    }
+
+    #[test]
+    fn a_rule_missing_from_a_node_is_not_reviewed_and_says_so() {
+        let mut d = doc("a", "x");
+        d.nodes[0].rules.remove(1);
+        let html = render(&d, &Benchmark::default());
+        let v = data(&html);
+        // Rule columns come from the first node (no benchmark text): only
+        // CNTR-K8-000150; give the benchmark both rules instead.
+        assert_eq!(v["rules"].as_array().map(|a| a.len()), Some(1));
+        let bench = Benchmark {
+            rules: rules_of(&d.cluster.rules),
+            ..Benchmark::default()
+        };
+        let v = data(&render(&d, &bench));
+        assert_eq!(v["st"][1], "rf", "node: not reviewed; roll-up: as given");
+        let strings = v["strings"].as_array().expect("strings");
+        let id = v["ev"][1][0].as_u64().expect("id") as usize;
+        assert_eq!(strings[id], MISSING);
+        // Every id points into the string table.
+        for per_rule in v["ev"].as_array().expect("ev") {
+            for id in per_rule.as_array().expect("ids") {
+                assert!((id.as_u64().expect("id") as usize) < strings.len());
+            }
+        }
+    }
+
+    #[test]
+    fn streamed_page_matches_the_document() {
+        // Fed node by node, as `kstig analyze` does, the page equals the one
+        // drawn from the whole document.
+        let mut d = doc("a", "one");
+        let mut second = d.nodes[0].clone();
+        second.host = "b".into();
+        second.trusted = true;
+        second.rules[0].status = "not_a_finding".into();
+        second.rules[0].details = "two".into();
+        d.nodes.push(second);
+        let whole = render(&d, &Benchmark::default());
+        let mut report = Report::new(&Benchmark::default());
+        for n in &d.nodes {
+            report.node(n);
+        }
+        let mut out = Vec::new();
+        report
+            .finish(
+                &mut out,
+                &Meta {
+                    format: &d.format,
+                    generator: &d.generator,
+                    benchmark: &d.benchmark,
+                },
+                &d.cluster.rules,
+                &d.refused,
+            )
+            .expect("write");
+        assert_eq!(String::from_utf8(out).expect("utf-8"), whole);
+        let v = data(&whole);
+        assert_eq!(v["hosts"], serde_json::json!(["a", "b", ROLLUP]));
+        assert_eq!(v["st"][0], "ofo");
+        assert!(whole.contains("UNTRUSTED EVIDENCE (analyzed with --allow-untrusted; the signature did not verify): a</p>"));
     }
 
     #[test]
