@@ -479,17 +479,11 @@ pub enum FlagRule {
     Auto,
 }
 
-fn squash(name: &str) -> String {
-    name.chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .map(|c| c.to_ascii_lowercase())
-        .collect()
-}
-
 /// Rule for the path value of flag or key `name` (`--tls-cert-file`, `clientCAFile`...).
 pub fn flag_rule(name: &str) -> FlagRule {
-    let s = squash(name);
-    match s.as_str() {
+    let s = crate::redact::Squashed::new(name);
+    let s = s.as_str();
+    match s {
         "podmanifestpath" | "staticpodpath" | "configdir" | "manifestsdir" => {
             return FlagRule::WalkConfig
         }

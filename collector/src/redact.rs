@@ -6,6 +6,7 @@
 //! was, so line numbers, YAML structure and the order of, say, encryption
 //! providers are still evidence.
 
+use std::borrow::Cow;
 use crate::manifest::REDACTION_PREFIX;
 use crate::yamlscan::{self, LineEvent, Scalar};
 use base64::Engine;
@@ -35,11 +36,45 @@ pub fn marker(value: &[u8]) -> String {
 /// A name (flag, YAML key, environment variable) squashed to lowercase
 /// letters and digits: `--client-key-data`, `clientKeyData` and
 /// `CLIENT_KEY_DATA` all become `clientkeydata`.
-fn squash(name: &str) -> String {
-    name.chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .map(|c| c.to_ascii_lowercase())
-        .collect()
+///
+/// Names are checked for every key, flag and variable of every captured
+/// file: up to 64 squashed bytes live on the stack, longer names allocate.
+pub(crate) struct Squashed {
+    short: [u8; 64],
+    len: usize,
+    long: Option<String>,
+}
+
+impl Squashed {
+    pub(crate) fn new(name: &str) -> Squashed {
+        let mut s = Squashed {
+            short: [0; 64],
+            len: 0,
+            long: None,
+        };
+        for b in name.bytes().filter(u8::is_ascii_alphanumeric) {
+            let b = b.to_ascii_lowercase();
+            if let Some(long) = &mut s.long {
+                long.push(char::from(b));
+            } else if s.len < s.short.len() {
+                s.short[s.len] = b;
+                s.len += 1;
+            } else {
+                let mut long = String::from_utf8_lossy(&s.short).into_owned();
+                long.push(char::from(b));
+                s.long = Some(long);
+            }
+        }
+        s
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        match &self.long {
+            Some(long) => long,
+            // ASCII letters and digits only.
+            None => std::str::from_utf8(&self.short[..self.len]).unwrap_or(""),
+        }
+    }
 }
 
 /// Words that make a name secret.
@@ -76,7 +111,8 @@ const NOT_SECRET_ENDINGS: &[&str] = &[
 
 /// Whether values of a flag, key or variable with this name are secret.
 pub fn is_secret_name(name: &str) -> bool {
-    let s = squash(name);
+    let s = Squashed::new(name);
+    let s = s.as_str();
     if s.is_empty() {
         return false;
     }
@@ -85,7 +121,7 @@ pub fn is_secret_name(name: &str) -> bool {
 
 /// `--datastore-endpoint`, `K3S_DATASTORE_ENDPOINT`, `datastore-endpoint:`.
 fn is_datastore_name(name: &str) -> bool {
-    squash(name).ends_with("datastoreendpoint")
+    Squashed::new(name).as_str().ends_with("datastoreendpoint")
 }
 
 /// What to write instead of `value` (given as written) for a flag/key named
@@ -222,27 +258,35 @@ pub fn redact_text(text: &str) -> Redacted {
         }
         // Each pass runs only on a line holding the byte it starts from
         // (it would return the line unchanged otherwise): most lines need
-        // none, and each pass copies the line.
+        // none. A pass that changes nothing returns the line borrowed.
         if line.contains('=') {
             let (l, n) = redact_assignments(line);
             count += n;
-            *line = l;
+            if let Cow::Owned(l) = l {
+                *line = l;
+            }
         }
         if pending_flag.is_some() || line.contains('-') {
             let (l, n, pending) = redact_spaced_flags(line, short_token, pending_flag.take());
             pending_flag = pending;
             count += n;
-            *line = l;
+            if let Cow::Owned(l) = l {
+                *line = l;
+            }
         }
         if line.contains('"') {
             let (l, n) = redact_json_pairs(line);
             count += n;
-            *line = l;
+            if let Cow::Owned(l) = l {
+                *line = l;
+            }
         }
         if line.contains('{') {
             let (l, n) = redact_flow_pairs(line);
             count += n;
-            *line = l;
+            if let Cow::Owned(l) = l {
+                *line = l;
+            }
         }
         if line.contains(B64_PEM_BEGIN) {
             let (l, n) = redact_base64_keys(line);
@@ -250,17 +294,23 @@ pub fn redact_text(text: &str) -> Redacted {
             if n > 0 && l.trim_end().ends_with('>') {
                 b64_key_goes_on = true;
             }
-            *line = l;
+            if let Cow::Owned(l) = l {
+                *line = l;
+            }
         }
         if line.contains("-----BEGIN ") {
             let (l, n) = redact_inline_pem(line);
             count += n;
-            *line = l;
+            if let Cow::Owned(l) = l {
+                *line = l;
+            }
         }
         if line.len() >= 23 && line.contains('.') {
             let (l, n) = redact_bootstrap_tokens(line);
             count += n;
-            *line = l;
+            if let Cow::Owned(l) = l {
+                *line = l;
+            }
         }
     }
     Redacted {
@@ -334,6 +384,10 @@ fn redact_yaml_entries(text: &str, lines: &mut [String]) -> u32 {
             continue;
         };
         let Some(key) = &entry.key else { continue };
+        // `replacement` is None for any other name: skip building the value.
+        if !is_secret_name(key) && !is_datastore_name(key) {
+            continue;
+        }
         let original = originals.get(idx).copied().unwrap_or("");
         // A secret key whose continuation lines are part of its value.
         let continues = (idx + 1..events.len())
@@ -451,9 +505,9 @@ fn is_value_stop(b: u8) -> bool {
 
 /// `NAME=value` anywhere in a line: env files (`K3S_TOKEN=...`), flags
 /// (`--token=...`), URL query parameters (`?password=...`).
-fn redact_assignments(line: &str) -> (String, u32) {
+fn redact_assignments(line: &str) -> (Cow<'_, str>, u32) {
     let bytes = line.as_bytes();
-    let mut out = String::with_capacity(line.len());
+    let mut out = String::new();
     let mut count = 0;
     let mut copied = 0; // bytes of `line` already in `out`
     let mut i = 0;
@@ -504,8 +558,11 @@ fn redact_assignments(line: &str) -> (String, u32) {
             None => i += 1,
         }
     }
+    if count == 0 {
+        return (Cow::Borrowed(line), 0);
+    }
     out.push_str(&line[copied..]);
-    (out, count)
+    (Cow::Owned(out), count)
 }
 
 /// Token spans of a line split on whitespace: (start, end).
@@ -549,7 +606,7 @@ fn redact_spaced_flags(
     line: &str,
     short_token: bool,
     pending: Option<String>,
-) -> (String, u32, Option<String>) {
+) -> (Cow<'_, str>, u32, Option<String>) {
     let spans = token_spans(line);
     let mut replace: Vec<(usize, usize, String)> = Vec::new();
     let is_item = line.trim_start().starts_with("- ");
@@ -596,9 +653,9 @@ fn redact_spaced_flags(
         None
     };
     if replace.is_empty() {
-        return (line.to_string(), 0, pending_next);
+        return (Cow::Borrowed(line), 0, pending_next);
     }
-    let mut out = String::with_capacity(line.len());
+    let mut out = String::new();
     let mut copied = 0;
     let n = replace.len() as u32;
     for (s, e, r) in replace {
@@ -607,7 +664,7 @@ fn redact_spaced_flags(
         copied = e;
     }
     out.push_str(&line[copied..]);
-    (out, n, pending_next)
+    (Cow::Owned(out), n, pending_next)
 }
 
 /// YAML flow-mapping pairs with plain or single-quoted keys and values
@@ -615,12 +672,12 @@ fn redact_spaced_flags(
 /// then `:` and a space, then a value up to the next `,`, `}` or `]` (or
 /// the closing quote). Delimiters are ASCII, so every slice is on a char
 /// boundary.
-fn redact_flow_pairs(line: &str) -> (String, u32) {
+fn redact_flow_pairs(line: &str) -> (Cow<'_, str>, u32) {
     if !line.contains('{') {
-        return (line.to_string(), 0);
+        return (Cow::Borrowed(line), 0);
     }
     let bytes = line.as_bytes();
-    let mut out = String::with_capacity(line.len());
+    let mut out = String::new();
     let mut copied = 0;
     let mut count = 0;
     let mut i = 0;
@@ -695,14 +752,17 @@ fn redact_flow_pairs(line: &str) -> (String, u32) {
         }
         i = next.max(i + 1);
     }
+    if count == 0 {
+        return (Cow::Borrowed(line), 0);
+    }
     out.push_str(&line[copied..]);
-    (out, count)
+    (Cow::Owned(out), count)
 }
 
 /// JSON `"key": "value"` pairs anywhere in a line (minified JSON kubeconfigs).
-fn redact_json_pairs(line: &str) -> (String, u32) {
+fn redact_json_pairs(line: &str) -> (Cow<'_, str>, u32) {
     let bytes = line.as_bytes();
-    let mut out = String::with_capacity(line.len());
+    let mut out = String::new();
     let mut copied = 0;
     let mut count = 0;
     let mut i = 0;
@@ -743,8 +803,11 @@ fn redact_json_pairs(line: &str) -> (String, u32) {
         }
         i = vclose + 1;
     }
+    if count == 0 {
+        return (Cow::Borrowed(line), 0);
+    }
     out.push_str(&line[copied..]);
-    (out, count)
+    (Cow::Owned(out), count)
 }
 
 fn is_base64_byte(b: u8) -> bool {
@@ -756,12 +819,12 @@ const B64_PEM_BEGIN: &str = "LS0tLS1CRUdJTi";
 
 /// Base64-encoded PEM private keys under any name (`client-key-data`,
 /// `tls.key` in a ConfigMap, ...).
-fn redact_base64_keys(line: &str) -> (String, u32) {
+fn redact_base64_keys(line: &str) -> (Cow<'_, str>, u32) {
     if !line.contains(B64_PEM_BEGIN) {
-        return (line.to_string(), 0);
+        return (Cow::Borrowed(line), 0);
     }
     let bytes = line.as_bytes();
-    let mut out = String::with_capacity(line.len());
+    let mut out = String::new();
     let mut copied = 0;
     let mut count = 0;
     let mut from = 0;
@@ -780,8 +843,11 @@ fn redact_base64_keys(line: &str) -> (String, u32) {
         }
         from = e.max(s + 1);
     }
+    if count == 0 {
+        return (Cow::Borrowed(line), 0);
+    }
     out.push_str(&line[copied..]);
-    (out, count)
+    (Cow::Owned(out), count)
 }
 
 fn decodes_to_private_key(run: &str) -> bool {
@@ -803,8 +869,8 @@ fn decodes_to_private_key(run: &str) -> bool {
 }
 
 /// PEM private keys on one line (JSON strings with `\n` escapes).
-fn redact_inline_pem(line: &str) -> (String, u32) {
-    let mut out = String::with_capacity(line.len());
+fn redact_inline_pem(line: &str) -> (Cow<'_, str>, u32) {
+    let mut out = String::new();
     let mut copied = 0;
     let mut count = 0;
     let mut from = 0;
@@ -828,18 +894,21 @@ fn redact_inline_pem(line: &str) -> (String, u32) {
         }
         from = body_end;
     }
+    if count == 0 {
+        return (Cow::Borrowed(line), 0);
+    }
     out.push_str(&line[copied..]);
-    (out, count)
+    (Cow::Owned(out), count)
 }
 
 /// kubeadm bootstrap tokens: `[a-z0-9]{6}.[a-z0-9]{16}` as a whole word.
-fn redact_bootstrap_tokens(line: &str) -> (String, u32) {
+fn redact_bootstrap_tokens(line: &str) -> (Cow<'_, str>, u32) {
     let bytes = line.as_bytes();
     if bytes.len() < 23 {
-        return (line.to_string(), 0);
+        return (Cow::Borrowed(line), 0);
     }
     let tok = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit();
-    let mut out = String::with_capacity(line.len());
+    let mut out = String::new();
     let mut copied = 0;
     let mut count = 0;
     let mut i = 0;
@@ -860,8 +929,11 @@ fn redact_bootstrap_tokens(line: &str) -> (String, u32) {
             i += 1;
         }
     }
+    if count == 0 {
+        return (Cow::Borrowed(line), 0);
+    }
     out.push_str(&line[copied..]);
-    (out, count)
+    (Cow::Owned(out), count)
 }
 
 /// Final check on text about to be stored: does any private key material
@@ -918,6 +990,30 @@ pub fn leaks_private_key(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn squashed_names_short_and_long() {
+        let plain = |n: &str| -> String {
+            n.chars()
+                .filter(|c| c.is_ascii_alphanumeric())
+                .map(|c| c.to_ascii_lowercase())
+                .collect()
+        };
+        for name in [
+            "",
+            "--client-key-data",
+            "CLIENT_KEY_DATA",
+            "clientKeyData",
+            "é-ü_Token",
+            &"Ab-".repeat(40),
+            &"x".repeat(64),
+            &"y".repeat(65),
+        ] {
+            assert_eq!(Squashed::new(name).as_str(), plain(name), "{name}");
+        }
+        // A secret word past the 64th byte still counts.
+        assert!(is_secret_name(&format!("{}-password", "a".repeat(70))));
+    }
 
     #[test]
     fn flow_mapping_pairs() {
@@ -980,7 +1076,7 @@ mod tests {
             count += n;
             let (l, n) = redact_bootstrap_tokens(&l);
             count += n;
-            *line = l;
+            *line = l.into_owned();
         }
         Redacted {
             text: lines.join("\n"),
