@@ -237,7 +237,8 @@ pub struct Redacted {
 /// JSON `"key": "value"` pairs anywhere; base64-encoded PEM private keys;
 /// kubeadm bootstrap tokens (`abcdef.0123456789abcdef`).
 pub fn redact_text(text: &str) -> Redacted {
-    let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
+    // A line stays borrowed from `text` until a pass changes it.
+    let mut lines: Vec<Cow<'_, str>> = text.split('\n').map(Cow::Borrowed).collect();
     let mut count = 0u32;
     count += redact_pem_blocks(&mut lines);
     count += redact_yaml_entries(text, &mut lines);
@@ -251,7 +252,7 @@ pub fn redact_text(text: &str) -> Redacted {
             let t = line.trim();
             if !t.is_empty() && t.bytes().all(is_base64_byte) {
                 let indent = yamlscan::indent_of(line);
-                line.truncate(indent);
+                line.to_mut().truncate(indent);
                 continue;
             }
             b64_key_goes_on = false;
@@ -263,7 +264,7 @@ pub fn redact_text(text: &str) -> Redacted {
             let (l, n) = redact_assignments(line);
             count += n;
             if let Cow::Owned(l) = l {
-                *line = l;
+                *line = Cow::Owned(l);
             }
         }
         if pending_flag.is_some() || line.contains('-') {
@@ -271,21 +272,21 @@ pub fn redact_text(text: &str) -> Redacted {
             pending_flag = pending;
             count += n;
             if let Cow::Owned(l) = l {
-                *line = l;
+                *line = Cow::Owned(l);
             }
         }
         if line.contains('"') {
             let (l, n) = redact_json_pairs(line);
             count += n;
             if let Cow::Owned(l) = l {
-                *line = l;
+                *line = Cow::Owned(l);
             }
         }
         if line.contains('{') {
             let (l, n) = redact_flow_pairs(line);
             count += n;
             if let Cow::Owned(l) = l {
-                *line = l;
+                *line = Cow::Owned(l);
             }
         }
         if line.contains(B64_PEM_BEGIN) {
@@ -295,26 +296,30 @@ pub fn redact_text(text: &str) -> Redacted {
                 b64_key_goes_on = true;
             }
             if let Cow::Owned(l) = l {
-                *line = l;
+                *line = Cow::Owned(l);
             }
         }
         if line.contains("-----BEGIN ") {
             let (l, n) = redact_inline_pem(line);
             count += n;
             if let Cow::Owned(l) = l {
-                *line = l;
+                *line = Cow::Owned(l);
             }
         }
         if line.len() >= 23 && line.contains('.') {
             let (l, n) = redact_bootstrap_tokens(line);
             count += n;
             if let Cow::Owned(l) = l {
-                *line = l;
+                *line = Cow::Owned(l);
             }
         }
     }
     Redacted {
-        text: lines.join("\n"),
+        text: if lines.iter().all(|l| matches!(l, Cow::Borrowed(_))) {
+            text.to_string()
+        } else {
+            lines.join("\n")
+        },
         count,
     }
 }
@@ -342,7 +347,7 @@ pub fn has_private_key_pem(text: &str) -> bool {
 
 /// Multi-line PEM private key blocks: the body lines are replaced (first by
 /// a marker of the whole body, the rest by empty lines).
-fn redact_pem_blocks(lines: &mut [String]) -> u32 {
+fn redact_pem_blocks(lines: &mut [Cow<'_, str>]) -> u32 {
     let mut count = 0;
     let mut i = 0;
     while i < lines.len() {
@@ -361,11 +366,11 @@ fn redact_pem_blocks(lines: &mut [String]) -> u32 {
             for (k, line) in lines[i + 1..body_end].iter_mut().enumerate() {
                 let indent = yamlscan::indent_of(line);
                 let prefix = " ".repeat(indent);
-                *line = if k == 0 {
+                *line = Cow::Owned(if k == 0 {
                     format!("{prefix}{m}")
                 } else {
                     String::new()
-                };
+                });
             }
             count += 1;
         }
@@ -375,7 +380,7 @@ fn redact_pem_blocks(lines: &mut [String]) -> u32 {
 }
 
 /// YAML (and line-per-pair JSON) entries whose key is secret.
-fn redact_yaml_entries(text: &str, lines: &mut [String]) -> u32 {
+fn redact_yaml_entries(text: &str, lines: &mut [Cow<'_, str>]) -> u32 {
     let events = yamlscan::scan(text);
     let mut count = 0;
     let originals: Vec<&str> = text.split('\n').collect();
@@ -428,11 +433,11 @@ fn redact_yaml_entries(text: &str, lines: &mut [String]) -> u32 {
                 };
                 if let Some(r) = replacement(key, &value) {
                     if closed {
-                        lines[idx] = splice(original, start, end, &r);
+                        lines[idx] = Cow::Owned(splice(original, start, end, &r));
                     } else {
                         // Keep the opening quote, close it ourselves, blank the rest.
                         let quote = original.get(start - 1..start).unwrap_or("\"");
-                        lines[idx] = format!("{}{}{}", &original[..start], r, quote);
+                        lines[idx] = Cow::Owned(format!("{}{}{}", &original[..start], r, quote));
                         blank_continuations(lines, idx, continues);
                     }
                     count += 1;
@@ -448,7 +453,7 @@ fn redact_yaml_entries(text: &str, lines: &mut [String]) -> u32 {
                     value.push_str(c);
                 }
                 if let Some(r) = replacement(key, &value) {
-                    lines[idx] = splice(original, start, end, &r);
+                    lines[idx] = Cow::Owned(splice(original, start, end, &r));
                     blank_continuations(lines, idx, continues);
                     count += 1;
                 }
@@ -469,24 +474,25 @@ fn splice(line: &str, start: usize, end: usize, with: &str) -> String {
     s
 }
 
-fn put_on_first_continuation(lines: &mut [String], owner: usize, continues: usize, r: &str) {
+fn put_on_first_continuation(lines: &mut [Cow<'_, str>], owner: usize, continues: usize, r: &str) {
     let mut placed = false;
     for k in owner + 1..=owner + continues {
         let Some(line) = lines.get_mut(k) else { break };
         if !placed && !line.trim().is_empty() {
             let indent = yamlscan::indent_of(line);
-            *line = format!("{}{}", " ".repeat(indent), r);
+            *line = Cow::Owned(format!("{}{}", " ".repeat(indent), r));
             placed = true;
         } else {
-            line.clear();
+            // Owned: an emptied line is a changed line.
+            *line = Cow::Owned(String::new());
         }
     }
 }
 
-fn blank_continuations(lines: &mut [String], owner: usize, continues: usize) {
+fn blank_continuations(lines: &mut [Cow<'_, str>], owner: usize, continues: usize) {
     for k in owner + 1..=owner + continues {
         if let Some(line) = lines.get_mut(k) {
-            line.clear();
+            *line = Cow::Owned(String::new());
         }
     }
 }
@@ -1038,7 +1044,7 @@ mod tests {
 
     /// redact_text as it was before the per-pass guards: every pass on every line.
     fn redact_text_unguarded(text: &str) -> Redacted {
-        let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
+        let mut lines: Vec<Cow<'_, str>> = text.split('\n').map(Cow::Borrowed).collect();
         let mut count = 0u32;
         count += redact_pem_blocks(&mut lines);
         count += redact_yaml_entries(text, &mut lines);
@@ -1053,7 +1059,7 @@ mod tests {
                 let t = line.trim();
                 if !t.is_empty() && t.bytes().all(is_base64_byte) {
                     let indent = yamlscan::indent_of(line);
-                    line.truncate(indent);
+                    line.to_mut().truncate(indent);
                     continue;
                 }
                 b64_key_goes_on = false;
@@ -1076,7 +1082,7 @@ mod tests {
             count += n;
             let (l, n) = redact_bootstrap_tokens(&l);
             count += n;
-            *line = l.into_owned();
+            *line = Cow::Owned(l.into_owned());
         }
         Redacted {
             text: lines.join("\n"),
