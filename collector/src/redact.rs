@@ -6,11 +6,11 @@
 //! was, so line numbers, YAML structure and the order of, say, encryption
 //! providers are still evidence.
 
-use std::borrow::Cow;
 use crate::manifest::REDACTION_PREFIX;
 use crate::yamlscan::{self, LineEvent, Scalar};
 use base64::Engine;
 use sha2::{Digest, Sha256};
+use std::borrow::Cow;
 
 /// Lowercase hex SHA-256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
