@@ -242,8 +242,14 @@ pub fn redact_text(text: &str) -> Redacted {
     let mut count = 0u32;
     count += redact_pem_blocks(&mut lines);
     count += redact_yaml_entries(text, &mut lines);
-    let short_token =
-        contains_ignore_ascii_case(text, "k3s") || contains_ignore_ascii_case(text, "rke2");
+    // Whether `-t` is k3s/rke2's token flag: looked up in the whole text
+    // only when a line holds a `-t`.
+    let short_token_cell = std::cell::OnceCell::new();
+    let short_token = || {
+        *short_token_cell.get_or_init(|| {
+            contains_ignore_ascii_case(text, "k3s") || contains_ignore_ascii_case(text, "rke2")
+        })
+    };
     let mut pending_flag: Option<String> = None;
     let mut b64_key_goes_on = false;
     for line in lines.iter_mut() {
@@ -268,7 +274,7 @@ pub fn redact_text(text: &str) -> Redacted {
             }
         }
         if pending_flag.is_some() || line.contains('-') {
-            let (l, n, pending) = redact_spaced_flags(line, short_token, pending_flag.take());
+            let (l, n, pending) = redact_spaced_flags(line, &short_token, pending_flag.take());
             pending_flag = pending;
             count += n;
             if let Cow::Owned(l) = l {
@@ -381,7 +387,7 @@ fn redact_pem_blocks(lines: &mut [Cow<'_, str>]) -> u32 {
 
 /// YAML (and line-per-pair JSON) entries whose key is secret.
 fn redact_yaml_entries(text: &str, lines: &mut [Cow<'_, str>]) -> u32 {
-    let events = yamlscan::scan(text);
+    let events = yamlscan::scan_entries(text);
     let mut count = 0;
     let originals: Vec<&str> = text.split('\n').collect();
     for (idx, event) in events.iter().enumerate() {
@@ -608,11 +614,11 @@ fn token_core(tok: &str) -> (usize, usize) {
 /// Space-separated secret flags: `--token abc`, `-t abc` (k3s/rke2), and
 /// across lines in a YAML sequence (`- --token` then `- abc`).
 /// `pending` says the previous line ended with such a flag.
-fn redact_spaced_flags(
-    line: &str,
-    short_token: bool,
+fn redact_spaced_flags<'a>(
+    line: &'a str,
+    short_token: &dyn Fn() -> bool,
     pending: Option<String>,
-) -> (Cow<'_, str>, u32, Option<String>) {
+) -> (Cow<'a, str>, u32, Option<String>) {
     let spans = token_spans(line);
     let mut replace: Vec<(usize, usize, String)> = Vec::new();
     let is_item = line.trim_start().starts_with("- ");
@@ -640,7 +646,7 @@ fn redact_spaced_flags(
         }
         let body = core.trim_start_matches('-');
         let dashes = core.len() - body.len();
-        let name = if short_token && dashes == 1 && body == "t" {
+        let name = if dashes == 1 && body == "t" && short_token() {
             "token"
         } else if dashes >= 2 {
             body
@@ -1066,7 +1072,7 @@ mod tests {
             }
             let (l, n) = redact_assignments(line);
             count += n;
-            let (l, n, pending) = redact_spaced_flags(&l, short_token, pending_flag.take());
+            let (l, n, pending) = redact_spaced_flags(&l, &|| short_token, pending_flag.take());
             pending_flag = pending;
             count += n;
             let (l, n) = redact_json_pairs(&l);

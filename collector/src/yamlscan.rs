@@ -9,6 +9,8 @@
 //! numbers), container `command`/`args`/`image`, and path-valued keys.
 //! Anything it does not understand is reported as [`LineEvent::Other`].
 
+use std::borrow::Cow;
+
 /// A scalar value on an entry line, with byte offsets into the line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Scalar<'a> {
@@ -71,7 +73,7 @@ pub struct Entry<'a> {
     /// Column where the key (or the item scalar) starts.
     pub col: usize,
     /// The key (unquoted), when the line is `key: value`.
-    pub key: Option<String>,
+    pub key: Option<Cow<'a, str>>,
     pub value: Scalar<'a>,
 }
 
@@ -154,7 +156,7 @@ pub fn parse_line(line: &str) -> Option<Entry<'_>> {
 
 /// Parse a mapping key starting at `pos`. Returns the unquoted key and the
 /// byte offset just after the `:`.
-fn parse_key(line: &str, pos: usize, end: usize) -> Option<(String, usize)> {
+fn parse_key(line: &str, pos: usize, end: usize) -> Option<(Cow<'_, str>, usize)> {
     let bytes = line.as_bytes();
     let first = bytes[pos];
     if first == b'"' || first == b'\'' {
@@ -165,7 +167,7 @@ fn parse_key(line: &str, pos: usize, end: usize) -> Option<(String, usize)> {
         }
         if after < end && bytes[after] == b':' && (after + 1 == end || bytes[after + 1] == b' ') {
             let inner = line.get(pos + 1..close)?;
-            return Some((unquote_inner(inner, first as char), after + 1));
+            return Some((Cow::Owned(unquote_inner(inner, first as char)), after + 1));
         }
         return None;
     }
@@ -184,7 +186,7 @@ fn parse_key(line: &str, pos: usize, end: usize) -> Option<(String, usize)> {
                 if key.is_empty() {
                     return None;
                 }
-                return Some((key.to_string(), i + 1));
+                return Some((Cow::Borrowed(key), i + 1));
             }
             b'#' if i > pos && bytes[i - 1] == b' ' => return None,
             _ => i += 1,
@@ -375,10 +377,10 @@ pub fn flow_items(text: &str) -> Vec<String> {
 
 /// One element of the path from the document root to a line.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Frame {
+pub enum Frame<'a> {
     Key {
         col: usize,
-        name: String,
+        name: Cow<'a, str>,
     },
     /// A sequence item; `id` is unique within the scan.
     Item {
@@ -387,7 +389,7 @@ pub enum Frame {
     },
 }
 
-impl Frame {
+impl Frame<'_> {
     fn col(&self) -> usize {
         match self {
             Frame::Key { col, .. } | Frame::Item { col, .. } => *col,
@@ -400,7 +402,10 @@ impl Frame {
 pub enum LineEvent<'a> {
     /// An entry line; `path` is the stack after applying the line (so the last
     /// frame is this line's key or item).
-    Entry { entry: Entry<'a>, path: Vec<Frame> },
+    Entry {
+        entry: Entry<'a>,
+        path: Vec<Frame<'a>>,
+    },
     /// A line that continues the (block, multi-line plain or quoted) value of
     /// the entry on line `owner`.
     Continuation { owner: usize },
@@ -410,6 +415,17 @@ pub enum LineEvent<'a> {
 
 /// Scan all lines of `text` (split on `\n`), giving one event per line.
 pub fn scan(text: &str) -> Vec<LineEvent<'_>> {
+    scan_inner(text, true)
+}
+
+/// As [`scan`], but every entry's `path` is left empty: for callers that
+/// need only the entries and continuations (a path per line is a copy of
+/// the whole stack).
+pub fn scan_entries(text: &str) -> Vec<LineEvent<'_>> {
+    scan_inner(text, false)
+}
+
+fn scan_inner(text: &str, paths: bool) -> Vec<LineEvent<'_>> {
     let mut events = Vec::new();
     let mut stack: Vec<Frame> = Vec::new();
     let mut next_id = 0u64;
@@ -490,7 +506,7 @@ pub fn scan(text: &str) -> Vec<LineEvent<'_>> {
         }
         events.push(LineEvent::Entry {
             entry,
-            path: stack.clone(),
+            path: if paths { stack.clone() } else { Vec::new() },
         });
     }
     events
@@ -498,7 +514,7 @@ pub fn scan(text: &str) -> Vec<LineEvent<'_>> {
 
 /// Whether the path ends with `... Key(name) Item`, i.e. the line is an
 /// item of the sequence under key `name`.
-pub fn is_item_of(path: &[Frame], name: &str) -> bool {
+pub fn is_item_of(path: &[Frame<'_>], name: &str) -> bool {
     matches!(path, [.., Frame::Key { name: k, .. }, Frame::Item { .. }] if k == name)
 }
 
@@ -539,7 +555,7 @@ pub fn pod_containers(text: &str) -> Vec<PodContainer> {
         match rest {
             [Frame::Key { name, .. }] => {
                 let value = entry.value.value(line);
-                match (name.as_str(), &entry.value) {
+                match (name.as_ref(), &entry.value) {
                     ("name", _) => container.name = value.unwrap_or_default(),
                     ("image", _) => container.image = value.unwrap_or_default(),
                     ("command", Scalar::Flow { text, .. }) => container.command = flow_items(text),
@@ -549,7 +565,7 @@ pub fn pod_containers(text: &str) -> Vec<PodContainer> {
             }
             [Frame::Key { name, .. }, Frame::Item { .. }] if entry.key.is_none() => {
                 if let Some(v) = entry.value.value(line) {
-                    match name.as_str() {
+                    match name.as_ref() {
                         "command" => container.command.push(v),
                         "args" => container.args.push(v),
                         _ => {}
@@ -641,6 +657,25 @@ mod tests {
             let _ = scan(l);
             let _ = pod_containers(l);
         }
+    }
+
+    #[test]
+    fn scan_entries_is_scan_without_paths() {
+        let text = "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: a\n    \"args\": |\n      x\n    env:\n    - name: 'K'\n      value: \"multi\n        line\"\n---\n- - x\n";
+        let strip = |events: Vec<LineEvent<'_>>| -> Vec<String> {
+            events
+                .into_iter()
+                .map(|e| match e {
+                    LineEvent::Entry { entry, .. } => format!("{entry:?}"),
+                    other => format!("{other:?}"),
+                })
+                .collect()
+        };
+        let full = scan(text);
+        assert!(full
+            .iter()
+            .any(|e| matches!(e, LineEvent::Entry { path, .. } if path.len() > 2)));
+        assert_eq!(strip(scan_entries(text)), strip(full));
     }
 
     #[test]
