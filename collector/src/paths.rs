@@ -213,7 +213,10 @@ impl NodeFs {
         let host = self.host_path(&resolved);
         let meta = std::fs::symlink_metadata(&host)?;
         let file = open_regular(&host, &meta)?;
-        let mut buf = Vec::new();
+        // Room for the whole file up front (its size, or a page for /proc
+        // files, which report 0): no probing reads, no regrowth.
+        let room = if meta.len() > 0 { meta.len() + 1 } else { 4096 };
+        let mut buf = Vec::with_capacity(room.min(cap.saturating_add(1)).min(1 << 20) as usize);
         use std::io::Read;
         file.take(cap).read_to_end(&mut buf)?;
         Ok(buf)
@@ -718,7 +721,11 @@ fn value_paths(key: &str, value: &str, dir: &str, out: &mut Vec<PathRef>) {
         }
         return;
     }
-    let mut prev_flag: Option<String> = None;
+    // Every path found below is absolute: a value without a '/' has none.
+    if !v.contains('/') {
+        return;
+    }
+    let mut prev_flag: Option<&str> = None;
     for tok in v.split_whitespace() {
         let core = clean_token(tok);
         if core.is_empty() {
@@ -727,23 +734,23 @@ fn value_paths(key: &str, value: &str, dir: &str, out: &mut Vec<PathRef>) {
         let (name, val) = if let Some(last_eq) = core.rfind('=') {
             let before = &core[..last_eq];
             let name = before.rsplit('=').next().unwrap_or(before);
-            (
-                name.trim_start_matches('-').to_string(),
-                &core[last_eq + 1..],
-            )
+            (name.trim_start_matches('-'), &core[last_eq + 1..])
         } else if let Some(flag) = prev_flag.take() {
             (flag, core)
         } else {
-            (key.to_string(), core)
+            (key, core)
         };
         if core.starts_with("--") && !core.contains('=') {
-            prev_flag = Some(core.trim_start_matches('-').to_string());
+            prev_flag = Some(core.trim_start_matches('-'));
             continue;
         }
         prev_flag = None;
+        if !val.contains('/') {
+            continue;
+        }
         for path in paths_in_value(val) {
             out.push(PathRef {
-                name: name.clone(),
+                name: name.to_string(),
                 path,
             });
         }
