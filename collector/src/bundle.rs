@@ -13,7 +13,6 @@
 
 use crate::manifest::{Manifest, Member, Signer, FORMAT};
 use crate::sign::{hex, PublicKey, SigningKey};
-use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::io::Read;
 
@@ -234,7 +233,7 @@ impl BundleWriter {
             .map(|(path, bytes)| Member {
                 path: path.clone(),
                 size: bytes.len() as u64,
-                sha256: hex(&Sha256::digest(bytes)),
+                sha256: crate::redact::sha256_hex(bytes),
             })
             .collect();
         manifest.signer = Signer {
@@ -244,7 +243,7 @@ impl BundleWriter {
         if manifest.bundle_id.is_empty() {
             let probe =
                 serde_json::to_vec(&manifest).map_err(|e| BundleError::Serialize(e.to_string()))?;
-            manifest.bundle_id = hex(&Sha256::digest(&probe)[..16]);
+            manifest.bundle_id = hex(&crate::redact::sha256(&probe)[..16]);
         }
         let mut manifest_bytes = serde_json::to_vec_pretty(&manifest)
             .map_err(|e| BundleError::Serialize(e.to_string()))?;
@@ -647,7 +646,7 @@ fn check_manifest(raw: RawBundle, limits: &Limits) -> Result<VerifiedBundle, Bun
                 actual: data.len() as u64,
             });
         }
-        let actual = hex(&Sha256::digest(data));
+        let actual = crate::redact::sha256_hex(data);
         if actual != m.sha256 {
             return Err(BundleError::HashMismatch {
                 path: path.to_string(),

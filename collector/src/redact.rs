@@ -9,12 +9,19 @@
 use crate::manifest::REDACTION_PREFIX;
 use crate::yamlscan::{self, LineEvent, Scalar};
 use base64::Engine;
-use sha2::{Digest, Sha256};
 use std::borrow::Cow;
+
+/// SHA-256 of `bytes` (ring's: assembly, with SHA-NI where the CPU has it).
+pub fn sha256(bytes: &[u8]) -> [u8; 32] {
+    let digest = ring::digest::digest(&ring::digest::SHA256, bytes);
+    let mut out = [0u8; 32];
+    out.copy_from_slice(digest.as_ref());
+    out
+}
 
 /// Lowercase hex SHA-256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
+    hex(&sha256(bytes))
 }
 
 /// Lowercase hex of `bytes`.
@@ -1002,6 +1009,18 @@ pub fn leaks_private_key(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sha256_known_answers() {
+        assert_eq!(
+            sha256_hex(b""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
 
     #[test]
     fn squashed_names_short_and_long() {

@@ -10,7 +10,6 @@
 
 use base64::Engine;
 use ring::signature::{Ed25519KeyPair, KeyPair, UnparsedPublicKey, ED25519};
-use sha2::{Digest, Sha256};
 use std::path::Path;
 
 /// DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410); the 32 key bytes follow.
@@ -72,7 +71,7 @@ fn pem_encode(label: &str, der: &[u8]) -> String {
 
 /// Lowercase hex SHA-256 of the 32 raw public key bytes.
 pub fn fingerprint_of(public: &[u8]) -> String {
-    hex(&Sha256::digest(public))
+    hex(&crate::redact::sha256(public))
 }
 
 /// Lowercase hex.
