@@ -113,6 +113,16 @@ impl NodeFs {
     }
 
     fn resolve_inner(&self, node_path: &str, follow_last: bool) -> Result<String, PathError> {
+        self.resolve_meta(node_path, follow_last).map(|(p, _)| p)
+    }
+
+    /// As `resolve_inner`, with the `lstat` of the result when the walk made
+    /// it (the last component, followed and not a symlink).
+    fn resolve_meta(
+        &self,
+        node_path: &str,
+        follow_last: bool,
+    ) -> Result<(String, Option<Metadata>), PathError> {
         // `dir/name` with a plain name: the directory as resolved before (or
         // now, remembered), then the name. A name that is a symlink takes
         // the full walk below, so hops are counted as there.
@@ -138,15 +148,16 @@ impl NodeFs {
                     format!("{resolved_dir}/{name}")
                 };
                 if !follow_last {
-                    return Ok(candidate);
+                    return Ok((candidate, None));
                 }
                 match std::fs::symlink_metadata(self.host_path(&candidate)) {
                     Ok(m) if m.file_type().is_symlink() => {}
-                    _ => return Ok(candidate),
+                    Ok(m) => return Ok((candidate, Some(m))),
+                    Err(_) => return Ok((candidate, None)),
                 }
             }
         }
-        self.resolve_walk(node_path, follow_last)
+        Ok((self.resolve_walk(node_path, follow_last)?, None))
     }
 
     /// The component-by-component walk.
@@ -209,9 +220,12 @@ impl NodeFs {
     /// Read a small regular file (host facts, passwd, dpkg status...),
     /// following symlinks inside the root; at most `cap` bytes.
     pub fn read_small(&self, node_path: &str, cap: u64) -> Result<Vec<u8>, PathError> {
-        let resolved = self.resolve(node_path)?;
+        let (resolved, meta) = self.resolve_meta(node_path, true)?;
         let host = self.host_path(&resolved);
-        let meta = std::fs::symlink_metadata(&host)?;
+        let meta = match meta {
+            Some(m) => m,
+            None => std::fs::symlink_metadata(&host)?,
+        };
         let file = open_regular(&host, &meta)?;
         // Room for the whole file up front (its size, or a page for /proc
         // files, which report 0): no probing reads, no regrowth.
@@ -224,9 +238,12 @@ impl NodeFs {
 
     /// Open a regular file for streaming, following symlinks inside the root.
     pub fn open(&self, node_path: &str) -> Result<File, PathError> {
-        let resolved = self.resolve(node_path)?;
+        let (resolved, meta) = self.resolve_meta(node_path, true)?;
         let host = self.host_path(&resolved);
-        let meta = std::fs::symlink_metadata(&host)?;
+        let meta = match meta {
+            Some(m) => m,
+            None => std::fs::symlink_metadata(&host)?,
+        };
         Ok(open_regular(&host, &meta)?)
     }
 
