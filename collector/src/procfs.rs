@@ -132,6 +132,10 @@ pub fn scan(fs: &NodeFs) -> (Vec<Proc>, usize) {
             }
         };
         let argv = split_cmdline(&cmdline);
+        if argv.is_empty() {
+            // Kernel threads and zombies have no argv.
+            continue;
+        }
         let comm = fs
             .read_small(&format!("/proc/{pid}/comm"), 256)
             .map(|b| {
@@ -140,10 +144,6 @@ pub fn scan(fs: &NodeFs) -> (Vec<Proc>, usize) {
                     .to_string()
             })
             .unwrap_or_default();
-        if argv.is_empty() {
-            // Kernel threads and zombies have no argv.
-            continue;
-        }
         let Some(component) = recognise(&argv, &comm) else {
             continue;
         };
