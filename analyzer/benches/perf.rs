@@ -395,7 +395,7 @@ fn run(opts: &Opts) -> Res<()> {
     // ---- analyzer and floor ----
     println!();
     println!(
-        "== analyzer: verify + analyze + write results.json, CKL, CKLB, XCCDF (medians; raw figures in brackets)"
+        "== analyzer: verify + analyze + write results.json, report.html, CKL, CKLB, XCCDF (medians; raw figures in brackets)"
     );
     // (bundles, median wall, median peak RSS, median floor, median ratio)
     let mut rows: Vec<(usize, f64, f64, f64, f64)> = Vec::new();
