@@ -321,7 +321,7 @@ impl Collector<'_> {
             let proc_root = procfs::process_root(&self.fs, self.opts.live, p.pid);
             let containerised = proc_root.is_some();
             if let Some(base) = proc_root {
-                self.proc_roots.insert(p.pid, NodeFs::new(base));
+                self.proc_roots.insert(p.pid, NodeFs::process_view(base));
             }
             if p.component != "sshd" {
                 if let Some(exe) = argv.first().and_then(|a| paths::normalize(a)) {

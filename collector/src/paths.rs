@@ -68,11 +68,13 @@ pub fn join(dir: &str, rel: &str) -> Option<String> {
 ///
 /// Directories resolved once are remembered (shared by clones) for the run:
 /// a node's thousands of files sit in a few hundred directories, and each
-/// component of a path costs an `lstat`.
+/// component of a path costs an `lstat`. Not in a process's view
+/// ([`NodeFs::process_view`]): a container can change its own tree while
+/// the collector runs, so there every path is walked when it is used.
 #[derive(Debug, Clone)]
 pub struct NodeFs {
     base: PathBuf,
-    dirs: std::sync::Arc<std::sync::Mutex<HashMap<String, String>>>,
+    dirs: Option<std::sync::Arc<std::sync::Mutex<HashMap<String, String>>>>,
 }
 
 /// Directories remembered per root, at most.
@@ -82,7 +84,16 @@ impl NodeFs {
     pub fn new(base: impl Into<PathBuf>) -> Self {
         NodeFs {
             base: base.into(),
-            dirs: Default::default(),
+            dirs: Some(Default::default()),
+        }
+    }
+
+    /// A process's view of the node (`<root>/proc/<pid>/root`): no
+    /// directory is remembered.
+    pub fn process_view(base: impl Into<PathBuf>) -> Self {
+        NodeFs {
+            base: base.into(),
+            dirs: None,
         }
     }
 
@@ -126,15 +137,15 @@ impl NodeFs {
         // `dir/name` with a plain name: the directory as resolved before (or
         // now, remembered), then the name. A name that is a symlink takes
         // the full walk below, so hops are counted as there.
-        if let Some((dir, name)) = node_path.rsplit_once('/') {
+        if let (Some(dirs), Some((dir, name))) = (&self.dirs, node_path.rsplit_once('/')) {
             let plain = |c: &str| !c.is_empty() && c != "." && c != "..";
             if plain(name) && dir.starts_with('/') && dir[1..].split('/').all(plain) {
-                let cached = self.dirs.lock().ok().and_then(|d| d.get(dir).cloned());
+                let cached = dirs.lock().ok().and_then(|d| d.get(dir).cloned());
                 let resolved_dir = match cached {
                     Some(r) => r,
                     None => {
                         let r = self.resolve_walk(dir, true)?;
-                        if let Ok(mut d) = self.dirs.lock() {
+                        if let Ok(mut d) = dirs.lock() {
                             if d.len() < DIR_CACHE_MAX {
                                 d.insert(dir.to_string(), r.clone());
                             }
@@ -934,6 +945,24 @@ mod tests {
         // Clones share what was learnt.
         let clone = fs.clone();
         assert_eq!(clone.resolve("/dl/sub/f").unwrap(), "/real/sub/f");
+    }
+
+    #[test]
+    fn a_process_view_walks_every_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("c/d")).unwrap();
+        std::fs::create_dir_all(root.join("other")).unwrap();
+        let node = NodeFs::new(root);
+        let view = NodeFs::process_view(root);
+        assert_eq!(node.resolve("/c/d/f").unwrap(), "/c/d/f");
+        assert_eq!(view.resolve("/c/d/f").unwrap(), "/c/d/f");
+        // The workload swaps the directory for a link while the collector runs.
+        std::fs::remove_dir(root.join("c/d")).unwrap();
+        symlink("/other", root.join("c/d")).unwrap();
+        assert_eq!(view.resolve("/c/d/f").unwrap(), "/other/f");
+        // The node root remembers the directory for the run.
+        assert_eq!(node.resolve("/c/d/f").unwrap(), "/c/d/f");
     }
 
     #[test]
