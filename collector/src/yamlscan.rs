@@ -580,18 +580,33 @@ pub fn pod_containers(text: &str) -> Vec<PodContainer> {
 
 /// Whether the text has a top-level `kind: <kind>` line.
 pub fn has_kind(text: &str, kind: &str) -> bool {
-    text.split('\n').any(|line| {
-        let t = line.trim_end_matches(['\r', ' ']);
-        if let Some(rest) = t.strip_prefix("kind:") {
-            return unquote_token(rest) == kind;
+    // Only a line holding "kind" can say it: look at those lines alone.
+    let mut searched_to = 0;
+    for (at, _) in text.match_indices("kind") {
+        if at < searched_to {
+            continue;
         }
-        if let Some(rest) = t.trim_start().strip_prefix("\"kind\"") {
-            let rest = rest.trim_start().trim_start_matches(':').trim();
-            let rest = rest.trim_end_matches(',');
-            return unquote_token(rest) == kind;
+        let start = text[..at].rfind('\n').map_or(0, |p| p + 1);
+        let end = text[at..].find('\n').map_or(text.len(), |p| at + p);
+        searched_to = end;
+        if line_has_kind(&text[start..end], kind) {
+            return true;
         }
-        false
-    })
+    }
+    false
+}
+
+fn line_has_kind(line: &str, kind: &str) -> bool {
+    let t = line.trim_end_matches(['\r', ' ']);
+    if let Some(rest) = t.strip_prefix("kind:") {
+        return unquote_token(rest) == kind;
+    }
+    if let Some(rest) = t.trim_start().strip_prefix("\"kind\"") {
+        let rest = rest.trim_start().trim_start_matches(':').trim();
+        let rest = rest.trim_end_matches(',');
+        return unquote_token(rest) == kind;
+    }
+    false
 }
 
 #[cfg(test)]
@@ -657,6 +672,29 @@ mod tests {
             let _ = scan(l);
             let _ = pod_containers(l);
         }
+    }
+
+    #[test]
+    fn has_kind_looks_at_every_line_with_kind() {
+        let every_line = |text: &str, kind: &str| text.split('\n').any(|l| line_has_kind(l, kind));
+        for text in [
+            "",
+            "kind: Pod",
+            "apiVersion: v1\nkind: Pod\n",
+            "kind: Deployment\nspec:\n  kind: Pod\n",
+            "metadata:\n  name: kindly\nkind: 'Pod'\r\n",
+            "{\n  \"kind\": \"Pod\",\n}",
+            "x: kind kind kind\nkind: \"Pod\"",
+            "kindkind: Pod\nkind:Pod",
+            "# kind: Pod\nkind:   Pod   ",
+            "é kind: Pod\nkind: Pod",
+        ] {
+            for kind in ["Pod", "Deployment"] {
+                assert_eq!(has_kind(text, kind), every_line(text, kind), "{text:?} {kind}");
+            }
+        }
+        assert!(has_kind("a: b\nkind: Pod\n", "Pod"));
+        assert!(!has_kind("a: b\n  kind: Pod\n", "Pod"));
     }
 
     #[test]
