@@ -123,7 +123,20 @@ pub fn is_secret_name(name: &str) -> bool {
     if s.is_empty() {
         return false;
     }
-    SECRET_WORDS.iter().any(|w| s.contains(w)) && !NOT_SECRET_ENDINGS.iter().any(|e| s.ends_with(e))
+    SECRET_WORDS.iter().any(|w| has_word(s, w))
+        && !NOT_SECRET_ENDINGS.iter().any(|e| s.ends_with(e))
+}
+
+/// `hay.contains(word)` for the short squashed names: compares where the
+/// first byte matches instead of setting up a substring searcher per word
+/// (names are checked hundreds of thousands of times on a large node).
+fn has_word(hay: &str, word: &str) -> bool {
+    let (hay, word) = (hay.as_bytes(), word.as_bytes());
+    let Some((&first, _)) = word.split_first() else {
+        return true;
+    };
+    hay.len() >= word.len()
+        && (0..=hay.len() - word.len()).any(|i| hay[i] == first && &hay[i..i + word.len()] == word)
 }
 
 /// `--datastore-endpoint`, `K3S_DATASTORE_ENDPOINT`, `datastore-endpoint:`.
@@ -247,7 +260,13 @@ pub fn redact_text(text: &str) -> Redacted {
     // A line stays borrowed from `text` until a pass changes it.
     let mut lines: Vec<Cow<'_, str>> = text.split('\n').map(Cow::Borrowed).collect();
     let mut count = 0u32;
-    count += redact_pem_blocks(&mut lines);
+    // Whole-text looks first: a line can hold these only if the text does
+    // (and no pass writes them: a marker is `<kstig-redacted sha256:HEX>`).
+    let text_has_pem = text.contains(PEM_BEGIN);
+    let text_has_b64_pem = text.contains(B64_PEM_BEGIN);
+    if text_has_pem {
+        count += redact_pem_blocks(&mut lines);
+    }
     count += redact_yaml_entries(text, &mut lines);
     // Whether `-t` is k3s/rke2's token flag: looked up in the whole text
     // only when a line holds a `-t`.
@@ -302,7 +321,7 @@ pub fn redact_text(text: &str) -> Redacted {
                 *line = Cow::Owned(l);
             }
         }
-        if line.contains(B64_PEM_BEGIN) {
+        if text_has_b64_pem && line.contains(B64_PEM_BEGIN) {
             let (l, n) = redact_base64_keys(line);
             count += n;
             if n > 0 && l.trim_end().ends_with('>') {
@@ -312,7 +331,7 @@ pub fn redact_text(text: &str) -> Redacted {
                 *line = Cow::Owned(l);
             }
         }
-        if line.contains("-----BEGIN ") {
+        if text_has_pem && line.contains(PEM_BEGIN) {
             let (l, n) = redact_inline_pem(line);
             count += n;
             if let Cow::Owned(l) = l {
@@ -355,8 +374,11 @@ fn is_private_begin(line: &str) -> bool {
 
 /// Whether the text contains a PEM private key header at all.
 pub fn has_private_key_pem(text: &str) -> bool {
-    text.split('\n').any(is_private_begin)
+    text.contains(PEM_BEGIN) && text.split('\n').any(is_private_begin)
 }
+
+/// What every PEM header line holds.
+const PEM_BEGIN: &str = "-----BEGIN ";
 
 /// Multi-line PEM private key blocks: the body lines are replaced (first by
 /// a marker of the whole body, the rest by empty lines).
@@ -1020,6 +1042,24 @@ mod tests {
             sha256_hex(b"abc"),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
+    }
+
+    #[test]
+    fn has_word_is_contains() {
+        for hay in [
+            "",
+            "t",
+            "token",
+            "xtokenx",
+            "tokentoken",
+            "ttoke",
+            "apikeyz",
+            "pskpsk",
+        ] {
+            for word in SECRET_WORDS.iter().chain(["", "t", "kk"].iter()) {
+                assert_eq!(has_word(hay, word), hay.contains(word), "{hay} {word}");
+            }
+        }
     }
 
     #[test]

@@ -690,7 +690,11 @@ mod tests {
             "é kind: Pod\nkind: Pod",
         ] {
             for kind in ["Pod", "Deployment"] {
-                assert_eq!(has_kind(text, kind), every_line(text, kind), "{text:?} {kind}");
+                assert_eq!(
+                    has_kind(text, kind),
+                    every_line(text, kind),
+                    "{text:?} {kind}"
+                );
             }
         }
         assert!(has_kind("a: b\nkind: Pod\n", "Pod"));
