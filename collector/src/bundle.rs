@@ -245,8 +245,7 @@ impl BundleWriter {
                 serde_json::to_vec(&manifest).map_err(|e| BundleError::Serialize(e.to_string()))?;
             manifest.bundle_id = hex(&crate::redact::sha256(&probe)[..16]);
         }
-        let mut manifest_bytes = serde_json::to_vec_pretty(&manifest)
-            .map_err(|e| BundleError::Serialize(e.to_string()))?;
+        let mut manifest_bytes = pretty_json(&manifest)?;
         manifest_bytes.push(b'\n');
         let signature = key.sign(&manifest_bytes);
 
@@ -262,6 +261,114 @@ impl BundleWriter {
         }
         let gz = tar.into_inner().map_err(BundleError::Write)?;
         gz.finish().map_err(BundleError::Write)
+    }
+}
+
+/// `serde_json::to_vec_pretty`, byte for byte, with each line break and its
+/// indentation written in one piece: a large node's manifest has tens of
+/// thousands of lines, and in the static musl build every write of a few
+/// bytes is a call into a slow `memcpy`.
+pub fn pretty_json<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, BundleError> {
+    let mut out = Vec::with_capacity(64 * 1024);
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, Pretty::default());
+    value
+        .serialize(&mut ser)
+        .map_err(|e| BundleError::Serialize(e.to_string()))?;
+    Ok(out)
+}
+
+/// serde_json's `PrettyFormatter` with its default two-space indent.
+#[derive(Default)]
+struct Pretty {
+    depth: usize,
+    has_value: bool,
+}
+
+/// `,` then a line break then 32 levels of indentation.
+const BREAK: [u8; 66] = {
+    let mut b = [b' '; 66];
+    b[0] = b',';
+    b[1] = b'\n';
+    b
+};
+
+impl Pretty {
+    /// `,` (unless `first`), a line break, and the indentation.
+    fn line_break<W: ?Sized + std::io::Write>(
+        &self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        let from = if first { 1 } else { 0 };
+        let spaces = self.depth * 2;
+        if 2 + spaces <= BREAK.len() {
+            return w.write_all(&BREAK[from..2 + spaces]);
+        }
+        w.write_all(&BREAK[from..2])?;
+        for _ in 0..self.depth {
+            w.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+}
+
+impl serde_json::ser::Formatter for Pretty {
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(b"[")
+    }
+
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.line_break(w, true)?;
+        }
+        w.write_all(b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.line_break(w, first)
+    }
+
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(b"{")
+    }
+
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.line_break(w, true)?;
+        }
+        w.write_all(b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.line_break(w, first)
+    }
+
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
     }
 }
 
@@ -667,6 +774,28 @@ fn check_manifest(raw: RawBundle, limits: &Limits) -> Result<VerifiedBundle, Bun
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pretty_json_is_serde_json_pretty() {
+        // Deeper than the 32 levels written in one piece.
+        let deep = (0..40).fold(
+            serde_json::json!("leaf"),
+            |v, i| serde_json::json!({ format!("k{i}"): [v, i, {}, []] }),
+        );
+        for value in [
+            serde_json::json!(null),
+            serde_json::json!([]),
+            serde_json::json!({}),
+            serde_json::json!({"a": [1, {"b": []}, {"c": {}}], "d": "x\n\"y\"", "e": {"f": [[], [[]]]}}),
+            deep,
+        ] {
+            assert_eq!(
+                pretty_json(&value).unwrap(),
+                serde_json::to_vec_pretty(&value).unwrap(),
+                "{value}"
+            );
+        }
+    }
     use crate::manifest::*;
 
     fn key(seed: u8) -> SigningKey {
