@@ -198,11 +198,17 @@ impl BundleWriter {
 
     pub fn add(&mut self, path: &str, bytes: Vec<u8>) -> Result<(), BundleError> {
         check_member_path(path).map_err(|why| BundleError::BadMemberPath(path.into(), why))?;
-        if self.members.contains_key(path) {
-            return Err(BundleError::DuplicateMember(path.into()));
+        // One walk down the tree (paths share long prefixes: each comparison
+        // is a byte-by-byte memcmp in the static build).
+        match self.members.entry(path.to_string()) {
+            std::collections::btree_map::Entry::Occupied(_) => {
+                Err(BundleError::DuplicateMember(path.into()))
+            }
+            std::collections::btree_map::Entry::Vacant(slot) => {
+                slot.insert(bytes);
+                Ok(())
+            }
         }
-        self.members.insert(path.to_string(), bytes);
-        Ok(())
     }
 
     pub fn contains(&self, path: &str) -> bool {
@@ -774,6 +780,17 @@ fn check_manifest(raw: RawBundle, limits: &Limits) -> Result<VerifiedBundle, Bun
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_member_path_is_added_once() {
+        let mut w = BundleWriter::new();
+        w.add("evidence/files/etc/a.yaml", b"a".to_vec()).unwrap();
+        assert!(matches!(
+            w.add("evidence/files/etc/a.yaml", b"b".to_vec()),
+            Err(BundleError::DuplicateMember(p)) if p == "evidence/files/etc/a.yaml"
+        ));
+        assert_eq!(w.len(), 1);
+    }
 
     #[test]
     fn pretty_json_is_serde_json_pretty() {

@@ -118,13 +118,20 @@ const NOT_SECRET_ENDINGS: &[&str] = &[
 
 /// Whether values of a flag, key or variable with this name are secret.
 pub fn is_secret_name(name: &str) -> bool {
+    is_secret_squashed(Squashed::new(name).as_str())
+}
+
+fn is_secret_squashed(s: &str) -> bool {
+    !s.is_empty()
+        && SECRET_WORDS.iter().any(|w| has_word(s, w))
+        && !NOT_SECRET_ENDINGS.iter().any(|e| s.ends_with(e))
+}
+
+/// `is_secret_name(name) || is_datastore_name(name)`, the name squashed once.
+fn is_secret_or_datastore_name(name: &str) -> bool {
     let s = Squashed::new(name);
     let s = s.as_str();
-    if s.is_empty() {
-        return false;
-    }
-    SECRET_WORDS.iter().any(|w| has_word(s, w))
-        && !NOT_SECRET_ENDINGS.iter().any(|e| s.ends_with(e))
+    is_secret_squashed(s) || s.ends_with(DATASTORE_ENDPOINT)
 }
 
 /// `hay.contains(word)` for the short squashed names: compares where the
@@ -139,9 +146,11 @@ fn has_word(hay: &str, word: &str) -> bool {
         && (0..=hay.len() - word.len()).any(|i| hay[i] == first && &hay[i..i + word.len()] == word)
 }
 
+const DATASTORE_ENDPOINT: &str = "datastoreendpoint";
+
 /// `--datastore-endpoint`, `K3S_DATASTORE_ENDPOINT`, `datastore-endpoint:`.
 fn is_datastore_name(name: &str) -> bool {
-    Squashed::new(name).as_str().ends_with("datastoreendpoint")
+    Squashed::new(name).as_str().ends_with(DATASTORE_ENDPOINT)
 }
 
 /// What to write instead of `value` (given as written) for a flag/key named
@@ -220,7 +229,7 @@ pub fn redact_argv(argv: &[String], short_token: bool) -> (Vec<String>, u32) {
         }
         out.push(arg.clone());
         let name = flag_name(body);
-        if !(is_secret_name(&name) || is_datastore_name(&name)) {
+        if !is_secret_or_datastore_name(&name) {
             continue;
         }
         if let Some(next) = argv.get(i) {
@@ -425,7 +434,7 @@ fn redact_yaml_entries(text: &str, lines: &mut [Cow<'_, str>]) -> u32 {
         };
         let Some(key) = &entry.key else { continue };
         // `replacement` is None for any other name: skip building the value.
-        if !is_secret_name(key) && !is_datastore_name(key) {
+        if !is_secret_or_datastore_name(key) {
             continue;
         }
         let original = originals.get(idx).copied().unwrap_or("");
@@ -682,7 +691,7 @@ fn redact_spaced_flags<'a>(
         } else {
             continue;
         };
-        if is_secret_name(name) || is_datastore_name(name) {
+        if is_secret_or_datastore_name(name) {
             want_value = true;
             want_name = name.to_string();
         }
