@@ -768,28 +768,14 @@ pub fn analyze(
             reason: r.clone(),
         })
         .collect();
+    // The roll-up's rule documents, for results.json and report.html.
+    let mut cluster_docs: Vec<results::RuleDoc> =
+        cluster.results.iter().map(results::rule_doc).collect();
+    results::set_evidence_hashes(&mut cluster_docs, &cluster_hashes);
     let json = json
-        .finish(
-            &generator,
-            &benchmark_doc,
-            &cluster.results,
-            &cluster_hashes,
-            &refused_docs,
-        )
+        .finish(&generator, &benchmark_doc, &cluster_docs, &refused_docs)
         .map_err(io_err)?;
     let json = json.finish()?;
-    let cluster_docs: Vec<results::RuleDoc> = cluster
-        .results
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let mut d = results::rule_doc(r);
-            if let Some(h) = cluster_hashes.get(i) {
-                d.evidence_sha256 = h.clone();
-            }
-            d
-        })
-        .collect();
     let report_err = |e: std::io::Error| {
         err(format!(
             "{}: cannot write report.html: {e}",

@@ -51,14 +51,6 @@ pub fn esc(s: &str) -> String {
     out
 }
 
-/// JSON for a `<script type="application/json">` block: nothing in it can
-/// end the element or open a comment.
-pub fn script_json(v: &serde_json::Value) -> String {
-    let mut out = String::new();
-    script_escape(&mut out, &v.to_string());
-    out
-}
-
 /// Append JSON text with `<`, `>`, `&` and the two line separators JavaScript
 /// treats as line ends written as escapes.
 fn script_escape(out: &mut String, text: &str) {
@@ -196,7 +188,6 @@ pub struct Report {
     /// The summary table's node rows, as HTML.
     summary_rows: String,
     untrusted: Vec<String>,
-    totals_by_node: Vec<CountsDoc>,
 }
 
 impl Report {
@@ -210,7 +201,6 @@ impl Report {
             rows: Vec::new(),
             summary_rows: String::new(),
             untrusted: Vec::new(),
-            totals_by_node: Vec::new(),
         };
         r.strings.id("");
         if !bench.rules.is_empty() {
@@ -265,9 +255,12 @@ impl Report {
         if !n.trusted {
             self.untrusted.push(n.host.clone());
         }
-        let counts = counts_of(&n.rules);
-        summary_row(&mut self.summary_rows, self.rows.len() - 1, n, &counts);
-        self.totals_by_node.push(counts);
+        summary_row(
+            &mut self.summary_rows,
+            self.rows.len() - 1,
+            n,
+            &counts_of(&n.rules),
+        );
     }
 
     /// Write the page: `cluster` is the roll-up's rules (results.json's
@@ -406,7 +399,7 @@ fn json_list<'a>(s: &mut String, items: impl Iterator<Item = &'a str>) {
     s.push(']');
 }
 
-/// A JSON string for the data block (see `script_json`).
+/// A JSON string for the data block, escaped by `script_escape`.
 fn script_str(s: &mut String, text: &str) {
     let quoted = serde_json::Value::from(text).to_string();
     script_escape(s, &quoted);

@@ -553,8 +553,7 @@ impl<W: std::io::Write> ResultsWriter<W> {
         mut self,
         generator: &GeneratorDoc,
         benchmark: &BenchmarkDoc,
-        cluster: &[RuleResult],
-        cluster_hashes: &[String],
+        cluster: &[RuleDoc],
         refused: &[RefusedDoc],
     ) -> std::io::Result<W> {
         let doc = ResultsDoc {
@@ -569,12 +568,8 @@ impl<W: std::io::Write> ResultsWriter<W> {
         let (before_rules, after_rules) = split_at_empty(&tail, EMPTY_CLUSTER_RULES)?;
         close_array(&mut self.out, self.nodes, 4)?;
         self.out.write_all(&before_rules)?;
-        for (i, r) in cluster.iter().enumerate() {
-            let mut d = rule_doc(r);
-            if let Some(h) = cluster_hashes.get(i) {
-                d.evidence_sha256 = h.clone();
-            }
-            write_element(&mut self.out, i, 6, &d)?;
+        for (i, d) in cluster.iter().enumerate() {
+            write_element(&mut self.out, i, 6, d)?;
         }
         close_array(&mut self.out, cluster.len(), 6)?;
         self.out.write_all(&after_rules)?;
@@ -670,7 +665,7 @@ mod tests {
                     w.node(node).unwrap();
                 }
                 let got = w
-                    .finish(&generator, &benchmark, &cluster_results, &[], &refused)
+                    .finish(&generator, &benchmark, &cluster.rules, &refused)
                     .unwrap();
                 assert_eq!(
                     String::from_utf8(got).unwrap(),

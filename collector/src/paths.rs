@@ -231,13 +231,7 @@ impl NodeFs {
     /// Read a small regular file (host facts, passwd, dpkg status...),
     /// following symlinks inside the root; at most `cap` bytes.
     pub fn read_small(&self, node_path: &str, cap: u64) -> Result<Vec<u8>, PathError> {
-        let (resolved, meta) = self.resolve_meta(node_path, true)?;
-        let host = self.host_path(&resolved);
-        let meta = match meta {
-            Some(m) => m,
-            None => std::fs::symlink_metadata(&host)?,
-        };
-        let file = open_regular(&host, &meta)?;
+        let (file, meta) = self.open_with_meta(node_path)?;
         // Room for the whole file up front (its size, or a page for /proc
         // files, which report 0): no probing reads, no regrowth.
         let room = if meta.len() > 0 { meta.len() + 1 } else { 4096 };
@@ -249,13 +243,20 @@ impl NodeFs {
 
     /// Open a regular file for streaming, following symlinks inside the root.
     pub fn open(&self, node_path: &str) -> Result<File, PathError> {
+        Ok(self.open_with_meta(node_path)?.0)
+    }
+
+    /// Resolve (every component), `lstat` (reusing the walk's) and open a
+    /// regular file.
+    fn open_with_meta(&self, node_path: &str) -> Result<(File, Metadata), PathError> {
         let (resolved, meta) = self.resolve_meta(node_path, true)?;
         let host = self.host_path(&resolved);
         let meta = match meta {
             Some(m) => m,
             None => std::fs::symlink_metadata(&host)?,
         };
-        Ok(open_regular(&host, &meta)?)
+        let file = open_regular(&host, &meta)?;
+        Ok((file, meta))
     }
 
     /// Sorted UTF-8 entry names of a directory (parents resolved, the

@@ -302,11 +302,7 @@ pub fn redact_text(text: &str) -> Redacted {
         // (it would return the line unchanged otherwise): most lines need
         // none. A pass that changes nothing returns the line borrowed.
         if line.contains('=') {
-            let (l, n) = redact_assignments(line);
-            count += n;
-            if let Cow::Owned(l) = l {
-                *line = Cow::Owned(l);
-            }
+            count += apply(line, redact_assignments);
         }
         if pending_flag.is_some() || line.contains('-') {
             let (l, n, pending) = redact_spaced_flags(line, &short_token, pending_flag.take());
@@ -317,42 +313,23 @@ pub fn redact_text(text: &str) -> Redacted {
             }
         }
         if line.contains('"') {
-            let (l, n) = redact_json_pairs(line);
-            count += n;
-            if let Cow::Owned(l) = l {
-                *line = Cow::Owned(l);
-            }
+            count += apply(line, redact_json_pairs);
         }
         if line.contains('{') {
-            let (l, n) = redact_flow_pairs(line);
-            count += n;
-            if let Cow::Owned(l) = l {
-                *line = Cow::Owned(l);
-            }
+            count += apply(line, redact_flow_pairs);
         }
         if text_has_b64_pem && line.contains(B64_PEM_BEGIN) {
-            let (l, n) = redact_base64_keys(line);
+            let n = apply(line, redact_base64_keys);
             count += n;
-            if n > 0 && l.trim_end().ends_with('>') {
+            if n > 0 && line.trim_end().ends_with('>') {
                 b64_key_goes_on = true;
-            }
-            if let Cow::Owned(l) = l {
-                *line = Cow::Owned(l);
             }
         }
         if text_has_pem && line.contains(PEM_BEGIN) {
-            let (l, n) = redact_inline_pem(line);
-            count += n;
-            if let Cow::Owned(l) = l {
-                *line = Cow::Owned(l);
-            }
+            count += apply(line, redact_inline_pem);
         }
         if line.len() >= 23 && line.contains('.') {
-            let (l, n) = redact_bootstrap_tokens(line);
-            count += n;
-            if let Cow::Owned(l) = l {
-                *line = Cow::Owned(l);
-            }
+            count += apply(line, redact_bootstrap_tokens);
         }
     }
     Redacted {
@@ -363,6 +340,19 @@ pub fn redact_text(text: &str) -> Redacted {
         },
         count,
     }
+}
+
+/// Run one line pass; the line is replaced only when the pass changed it
+/// (a pass returns the line borrowed otherwise). Returns the values replaced.
+fn apply(line: &mut Cow<'_, str>, pass: fn(&str) -> (Cow<'_, str>, u32)) -> u32 {
+    let (changed, n) = match pass(line) {
+        (Cow::Owned(l), n) => (Some(l), n),
+        (Cow::Borrowed(_), n) => (None, n),
+    };
+    if let Some(l) = changed {
+        *line = Cow::Owned(l);
+    }
+    n
 }
 
 /// `text.to_ascii_lowercase().contains(needle)` for a lowercase `needle`,
